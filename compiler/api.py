@@ -1,0 +1,136 @@
+"""The compile pipeline: load -> template -> schema -> model -> resolve/render -> order -> emit.
+
+`compile_file` never raises for user mistakes: everything wrong is returned
+as diagnostics with FILE:LINE:COL spans.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Span, sort_diagnostics
+from .manifest import Upload
+from .model import Pipeline
+
+
+@dataclass
+class CompileResult:
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    definition: dict | None = None
+    definition_json: str | None = None
+    uploads: list[Upload] = field(default_factory=list)
+    pipeline: Pipeline | None = None
+    graph: object | None = None  # mlpc.graph.Graph
+    base_dir: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.definition_json is not None and not self.diagnostics
+
+
+def parse_var_args(pairs: list[str]) -> tuple[dict, list[Diagnostic]]:
+    out, diags = {}, []
+    for p in pairs or []:
+        if "=" not in p:
+            diags.append(Diagnostic("C001", f"--var '{p}' is not NAME=VALUE", span=Span("<command line>", 1, 1),
+                                    hint="e.g. --var bucket=my-bucket"))
+            continue
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out, diags
+
+
+def load_vars_files(files: list[Path]) -> tuple[dict, list[Diagnostic]]:
+    from .loader import load_file
+
+    out, diags = {}, []
+    for f in files or []:
+        loaded, d = load_file(f)
+        diags += d
+        if loaded is None:
+            continue
+        if not isinstance(loaded.data, dict):
+            diags.append(Diagnostic("C002", "a vars file must be a mapping of NAME: VALUE", span=Span(str(f), 1, 1)))
+            continue
+        out.update(loaded.data)
+    return out, diags
+
+
+def compile_file(path: str | Path, variables: dict | None = None, vars_files: list[Path] | None = None,
+                 display: str | None = None) -> CompileResult:
+    """Compile one pipeline YAML file. Pure except for reading the file and its code files."""
+    from .loader import load_file
+
+    path = Path(path)
+    name = display or str(path)
+    result = CompileResult(file=name, base_dir=path.parent)
+    loaded, diags = load_file(path, name)
+    if loaded is None:
+        result.diagnostics = diags
+        return result
+    file_vars, vdiags = load_vars_files(vars_files or [])
+    if vdiags:
+        result.diagnostics = diags + vdiags
+        return result
+    return _compile_loaded(loaded, path.parent, {**file_vars, **(variables or {})}, result, diags)
+
+
+def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None = None,
+                 variables: dict | None = None) -> CompileResult:
+    from .loader import load_text
+
+    base = base_dir or Path(".")
+    result = CompileResult(file=file, base_dir=base)
+    loaded, diags = load_text(text, file)
+    if loaded is None:
+        result.diagnostics = diags
+        return result
+    return _compile_loaded(loaded, base, variables or {}, result, diags)
+
+
+def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResult, diags: list) -> CompileResult:
+    from . import schema, templating
+    from .model import build_model
+    from .render import render_pipeline
+
+    smap = loaded.source
+    located = list(diags)
+    data = loaded.data
+    doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
+    rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables})
+    located += [smap.locate(d) for d in tdiags]
+    schema_diags = schema.validate_document(rendered)
+    located += [smap.locate(d, key=at_key) for d, at_key in schema_diags]
+    if located:
+        result.diagnostics = sort_diagnostics(located)
+        return result
+    pipeline, mdiags = build_model(rendered, base_dir)
+    result.pipeline = pipeline
+    definition, uploads, graph, rdiags = render_pipeline(pipeline)
+    located += [smap.locate(d) for d in mdiags + rdiags]
+    result.graph = graph
+    if located:
+        result.diagnostics = sort_diagnostics(located)
+        return result
+    from .emit import emit_json, check_limits
+
+    text = emit_json(definition)
+    limit_diags = [smap.locate(d) for d in check_limits(pipeline, text)]
+    if limit_diags:
+        result.diagnostics = sort_diagnostics(limit_diags)
+        return result
+    result.definition, result.definition_json, result.uploads = definition, text, uploads
+    return result
+
+
+def definition_sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pretty(definition: dict) -> str:
+    return json.dumps(definition, indent=2, sort_keys=True)

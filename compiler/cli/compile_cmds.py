@@ -1,0 +1,126 @@
+"""validate / compile / graph / schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from . import app
+from .output import compile_or_exit, print_diagnostics
+
+VarOpt = Annotated[Optional[List[str]], typer.Option("--var", help="Template variable NAME=VALUE (repeatable).")]
+VarsFileOpt = Annotated[Optional[List[Path]], typer.Option("--vars-file", help="YAML file of template variables (repeatable; later wins).")]
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class GraphFmt(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command()
+def validate(
+    files: Annotated[List[Path], typer.Argument(help="Pipeline YAML files.")],
+    var: VarOpt = None,
+    vars_file: VarsFileOpt = None,
+    format: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt.text,
+):
+    """Run every check (YAML, schema, references, shapes, DAG, limits) without writing anything.
+
+    Example: [bold]mlpc validate pipelines/*.yaml[/bold]
+    """
+    from ..api import compile_file, load_vars_files, parse_var_args
+
+    variables, vdiags = parse_var_args(var)
+    results, failed = [], False
+    for f in files:
+        res = compile_file(f, variables, vars_file) if not vdiags else None
+        diags = vdiags if res is None else res.diagnostics
+        failed |= bool(diags)
+        results.append({"file": str(f), "ok": not diags, "diagnostics": [d.to_json() for d in diags]})
+        if format == Fmt.text:
+            if diags:
+                print_diagnostics(diags)
+            else:
+                typer.echo(f"{f}: ok ({len(res.definition['Steps'])} top-level steps, {len(res.pipeline.steps)} in all)")
+    if format == Fmt.json:
+        typer.echo(json.dumps(results, indent=2))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("compile")
+def compile_(
+    file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the definition JSON here (default: stdout).")] = None,
+    manifest: Annotated[Optional[Path], typer.Option("--manifest", help="Also write the upload manifest (local file -> S3 key) as JSON.")] = None,
+    var: VarOpt = None,
+    vars_file: VarsFileOpt = None,
+):
+    """Compile FILE into the SageMaker pipeline definition JSON. Offline; no credentials needed.
+
+    Example: [bold]mlpc compile pipelines/breast-cancer.yaml -o build/definition.json --var bucket=my-bucket[/bold]
+    """
+    res = compile_or_exit(file, var, vars_file)
+    if output is None:
+        sys.stdout.write(res.definition_json)
+    else:
+        _atomic_write(output, res.definition_json)
+        typer.echo(f"wrote {output} ({len(res.definition_json):,} characters, {len(res.uploads)} code uploads)", err=True)
+    if manifest is not None:
+        _atomic_write(manifest, json.dumps({"pipeline": res.pipeline.name, "uploads": [u.to_json() for u in res.uploads]},
+                                           indent=2, sort_keys=True) + "\n")
+    elif res.uploads:
+        for u in res.uploads:
+            typer.echo(f"upload: {u.local} -> {u.s3_uri}", err=True)
+
+
+@app.command()
+def graph(
+    file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
+    format: Annotated[GraphFmt, typer.Option("--format", help="mermaid (renders in GitHub PRs) or dot (Graphviz).")] = GraphFmt.mermaid,
+    var: VarOpt = None,
+    vars_file: VarsFileOpt = None,
+):
+    """Print the step DAG, with condition branches labelled.
+
+    Example: [bold]mlpc graph pipelines/breast-cancer.yaml --format mermaid[/bold]
+    """
+    from ..graphviz import to_dot, to_mermaid
+
+    res = compile_or_exit(file, var, vars_file)
+    typer.echo(to_mermaid(res.graph) if format == GraphFmt.mermaid else to_dot(res.graph, res.pipeline.name))
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema for pipeline YAML files (for editor completion).
+
+    Example: [bold]mlpc schema > pipeline.schema.json[/bold]
+    """
+    from ..schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write all or nothing: a temp file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,29 @@
+"""Shared CLI output helpers: diagnostics to stderr, compile-or-exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def print_diagnostics(diags) -> None:
+    for d in diags:
+        typer.echo(d.render(), err=True)
+    n = len(diags)
+    typer.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+
+
+def compile_or_exit(file: Path, var, vars_file):
+    """Compile, or print every diagnostic and exit 1."""
+    from ..api import compile_file, parse_var_args
+
+    variables, vdiags = parse_var_args(var)
+    if vdiags:
+        print_diagnostics(vdiags)
+        raise typer.Exit(1)
+    res = compile_file(file, variables, vars_file)
+    if not res.ok:
+        print_diagnostics(res.diagnostics)
+        raise typer.Exit(1)
+    return res

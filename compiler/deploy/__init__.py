@@ -1,0 +1,1 @@
+"""mlpc.deploy"""

@@ -1,0 +1,86 @@
+"""Diagnostics: errors as values.
+
+Phases report a *path* into the user's YAML document (a tuple of keys and
+list indexes); the loader's source map turns a path into a Span once, at the
+end. Lines and columns count from 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+Path = tuple  # tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    path: Path = ()
+    hint: str | None = None
+    span: Span | None = None
+    # extra column offset inside a scalar (e.g. position of a token in an expression)
+    offset: int = field(default=0, compare=False)
+
+    def at(self, span: Span) -> "Diagnostic":
+        return replace(self, span=span)
+
+    def render(self) -> str:
+        where = str(self.span) if self.span else "<unknown>"
+        text = f"{where}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_json(self) -> dict:
+        out = {"code": self.code, "message": self.message, "path": list(self.path)}
+        if self.span:
+            out.update(file=self.span.file, line=self.span.line, column=self.span.col)
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+class MlpcError(Exception):
+    """The one exception type the core raises; carries diagnostics to the CLI."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    def key(d: Diagnostic):
+        s = d.span
+        return (s.file, s.line, s.col) if s else ("", 0, 0)
+
+    seen, out = set(), []
+    for d in sorted(diags, key=key):
+        k = (d.span, d.code, d.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    import difflib
+
+    cands = sorted(set(candidates))
+    match = difflib.get_close_matches(name, cands, n=1, cutoff=0.6)
+    if match:
+        return f"did you mean '{match[0]}'?"
+    if cands and len(cands) <= 12:
+        return "known: " + ", ".join(cands)
+    return None

@@ -1,0 +1,47 @@
+"""Emit the definition document deterministically, and check service limits on it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .diagnostics import Diagnostic
+
+# Step names: AWS's published pipeline definition schema (Step.Name).
+STEP_NAME = re.compile(r"[A-Za-z0-9\-_]{1,64}")
+PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-_]{0,255}")
+
+
+def emit_json(definition: dict) -> str:
+    return json.dumps(definition, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def check_limits(pipeline, text: str) -> list[Diagnostic]:
+    from . import shapes
+
+    limits = shapes.pipeline_limits()
+    diags = []
+    pat = limits.get("pipeline_name_pattern")
+    if pat and not re.fullmatch(pat, pipeline.name) or len(pipeline.name) > limits.get("pipeline_name_max", 256):
+        diags.append(Diagnostic("L010", f"pipeline name '{pipeline.name}' is not a valid SageMaker pipeline name",
+                                path=("pipeline", "name"),
+                                hint=f"letters, digits and single hyphens, at most {limits.get('pipeline_name_max', 256)} characters (pattern {pat})"))
+    for name, step in pipeline.steps.items():
+        if not STEP_NAME.fullmatch(name):
+            diags.append(Diagnostic("L011", f"step name '{name}' is not valid", path=step.path,
+                                    hint="letters, digits, '-' and '_', at most 64 characters"))
+    for name, p in pipeline.parameters.items():
+        if not PARAM_NAME.fullmatch(name):
+            diags.append(Diagnostic("L012", f"parameter name '{name}' is not valid", path=p.path,
+                                    hint="start with a letter; letters, digits, '-' and '_'"))
+    if pipeline.description and len(pipeline.description) > limits.get("description_max", 3072):
+        diags.append(Diagnostic("L013", f"description is longer than {limits.get('description_max')} characters",
+                                path=("pipeline", "description")))
+    if pipeline.display_name and len(pipeline.display_name) > limits.get("display_name_max", 256):
+        diags.append(Diagnostic("L014", f"display_name is longer than {limits.get('display_name_max')} characters",
+                                path=("pipeline", "display_name")))
+    maximum = limits.get("definition_max", 1048576)
+    if len(text) > maximum:
+        diags.append(Diagnostic("L015", f"the compiled definition has {len(text):,} characters; SageMaker accepts at most {maximum:,}",
+                                path=("steps",), hint="split the pipeline, or move large literals (e.g. environment values) out of it"))
+    return diags

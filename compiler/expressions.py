@@ -1,0 +1,289 @@
+"""Run-time expressions: small immutable values that serialise to pipeline JSON.
+
+`${...}` inside a string is a run-time reference; it is parsed here into a
+`Ref` (unresolved, with its column offset) and bound by `resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EXECUTION_VARIABLES = (
+    "CurrentDateTime", "StartDateTime", "PipelineName", "PipelineArn",
+    "PipelineExecutionId", "PipelineExecutionArn", "TrainingJobName", "ProcessingJobName",
+)
+
+
+class Expr:
+    """A pipeline expression. `type` is String/Integer/Float/Boolean or None (unknown)."""
+
+    type: str | None = None
+
+    def to_json(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __str__(self):
+        raise TypeError("pipeline expressions are run-time values; they cannot be stringified")
+
+
+@dataclass(frozen=True)
+class Param(Expr):
+    name: str
+    type: str | None = None
+
+    def to_json(self):
+        return {"Get": f"Parameters.{self.name}"}
+
+
+@dataclass(frozen=True)
+class ExecutionVariable(Expr):
+    name: str
+    type: str | None = "String"
+
+    def to_json(self):
+        return {"Get": f"Execution.{self.name}"}
+
+
+@dataclass(frozen=True)
+class StepProperty(Expr):
+    step: str
+    path: str
+    type: str | None = None
+
+    def to_json(self):
+        return {"Get": f"Steps.{self.step}.{self.path}"}
+
+
+@dataclass(frozen=True)
+class JsonGet(Expr):
+    step: str
+    file: str
+    path: str
+    type: str | None = None
+
+    def to_json(self):
+        return {"Std:JsonGet": {"PropertyFile": {"Get": f"Steps.{self.step}.PropertyFiles.{self.file}"},
+                                "Path": self.path}}
+
+
+@dataclass(frozen=True)
+class Join(Expr):
+    on: str
+    values: tuple
+    type: str | None = "String"
+
+    def to_json(self):
+        return {"Std:Join": {"On": self.on, "Values": [to_json(v) for v in self.values]}}
+
+
+def to_json(value):
+    """Serialise a tree that may contain Expr values."""
+    if isinstance(value, Expr):
+        return value.to_json()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An unresolved `${...}` reference: its text and its column offset in the scalar."""
+
+    text: str
+    offset: int
+
+
+_REF = re.compile(r"\$\{([^}]*)\}")
+
+
+def parse_interpolated(text: str) -> list:
+    """Split a string into literal parts and Refs. `$${` escapes a literal `${`."""
+    parts: list = []
+    pos = 0
+    buf = ""
+    while pos < len(text):
+        if text.startswith("$${", pos):
+            buf += "${"
+            pos += 3
+            continue
+        m = _REF.match(text, pos)
+        if m:
+            if buf:
+                parts.append(buf)
+                buf = ""
+            parts.append(Ref(m.group(1).strip(), m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))))
+            pos = m.end()
+            continue
+        buf += text[pos]
+        pos += 1
+    if buf:
+        parts.append(buf)
+    return parts
+
+
+def has_reference(text) -> bool:
+    return isinstance(text, str) and "${" in text
+
+
+# --- condition language -------------------------------------------------------
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<op>>=|<=|==|!=|>|<)
+  | (?P<lp>\()|(?P<rp>\))|(?P<lb>\[)|(?P<rb>\])|(?P<comma>,)
+  | (?P<interp>\$\{[^}]*\})
+  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.]))
+  | (?P<str>"[^"]*"|'[^']*')
+  | (?P<word>[A-Za-z_][\w\-]*(?:\.[\w\-:]+|\[\d+\]|\['[^']*'\]|\["[^"]*"\])*)
+""", re.VERBOSE)
+
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+COMPARISONS = {">=": "GreaterThanOrEqualTo", ">": "GreaterThan", "<=": "LessThanOrEqualTo",
+               "<": "LessThan", "==": "Equals", "!=": "NotEquals"}
+
+
+class ConditionSyntaxError(Exception):
+    def __init__(self, message: str, offset: int, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.offset, self.hint = message, offset, hint
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # key of COMPARISONS
+    left: object  # Ref or literal
+    right: object
+
+
+@dataclass(frozen=True)
+class InList:
+    query: object
+    values: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    expr: object
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+def _tokenize(text: str):
+    pos, out = 0, []
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise ConditionSyntaxError(f"unexpected character {text[pos]!r} in condition", pos,
+                                       "operands are params.X, steps.X.Path, files.F.json.path, execution.X, numbers or quoted strings")
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append((kind, m.group(kind), m.start()))
+        pos = m.end()
+    out.append(("end", "", len(text)))
+    return out
+
+
+def parse_condition(text: str):
+    """Parse `a >= b and (c == 'x' or not d in [1, 2])` into a condition tree."""
+    toks = _tokenize(text)
+    i = 0
+
+    def peek():
+        return toks[i]
+
+    def take(kind=None, value=None):
+        nonlocal i
+        tok = toks[i]
+        if (kind and tok[0] != kind) or (value and tok[1] != value):
+            want = value or kind
+            got = tok[1] or "end of condition"
+            raise ConditionSyntaxError(f"expected {want!r}, found {got!r}", tok[2])
+        i += 1
+        return tok
+
+    def operand():
+        kind, val, off = peek()
+        if kind == "num":
+            take()
+            return float(val) if any(c in val for c in ".eE") else int(val)
+        if kind == "str":
+            take()
+            return val[1:-1]
+        if kind == "interp":
+            take()
+            return Ref(val[2:-1].strip(), off + 2)
+        if kind == "word":
+            if val in ("true", "false"):
+                take()
+                return val == "true"
+            if val in _KEYWORDS:
+                raise ConditionSyntaxError(f"expected an operand, found keyword {val!r}", off)
+            take()
+            return Ref(val, off)
+        raise ConditionSyntaxError(f"expected an operand, found {val or 'end of condition'!r}", off)
+
+    def comparison():
+        left = operand()
+        kind, val, off = peek()
+        negate = False
+        if kind == "word" and val == "not" and toks[i + 1][1] == "in":
+            take()
+            negate = True
+            kind, val, off = peek()
+        if kind == "word" and val == "in":
+            take()
+            take("lb")
+            values = [operand()]
+            while peek()[0] == "comma":
+                take()
+                values.append(operand())
+            take("rb")
+            node = InList(left, tuple(values))
+            return Not(node) if negate else node
+        if kind != "op":
+            raise ConditionSyntaxError(f"expected a comparison operator (>=, >, <=, <, ==, !=, in), found {val or 'end of condition'!r}", off)
+        take()
+        return Compare(val, left, operand())
+
+    def unary():
+        kind, val, off = peek()
+        if kind == "word" and val == "not":
+            take()
+            return Not(unary())
+        if kind == "lp":
+            take()
+            node = disjunction()
+            take("rp")
+            return node
+        return comparison()
+
+    def conjunction():
+        items = [unary()]
+        while peek()[0] == "word" and peek()[1] == "and":
+            take()
+            items.append(unary())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def disjunction():
+        items = [conjunction()]
+        while peek()[0] == "word" and peek()[1] == "or":
+            take()
+            items.append(conjunction())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    tree = disjunction()
+    if peek()[0] != "end":
+        kind, val, off = peek()
+        raise ConditionSyntaxError(f"unexpected {val!r} after a complete condition", off, "join conditions with `and` / `or`")
+    return tree

@@ -1,0 +1,63 @@
+"""The upload manifest: local code -> content-addressed S3 keys.
+
+Keys are derived from file *bytes* (sha256), never from paths, so unchanged
+code keeps the same URI and SageMaker step caching keeps working.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Upload:
+    s3_uri: str
+    local: str  # path as given, relative to the pipeline file's folder
+    kind: str  # "file" | "sourcedir"
+    sha256: str
+    size: int
+
+    def to_json(self) -> dict:
+        return {"s3_uri": self.s3_uri, "local": self.local, "kind": self.kind, "sha256": self.sha256, "size": self.size}
+
+
+def sourcedir_bytes(source_dir: Path, entry_point: str | None = None) -> bytes:
+    """A deterministic sourcedir.tar.gz: sorted entries, zeroed times/owners, gzip mtime 0."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        files = []
+        if source_dir.is_dir():
+            files = sorted(p for p in source_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                           and not p.name.endswith(".pyc"))
+            names = [(p, p.relative_to(source_dir).as_posix()) for p in files]
+        else:  # a single entry point file
+            names = [(source_dir, source_dir.name)]
+        for p, arc in names:
+            data = p.read_bytes()
+            info = tarfile.TarInfo(arc)
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="") as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def upload_bytes(upload: Upload, base_dir: Path) -> bytes:
+    """The exact bytes to upload for one manifest entry (rebuilt deterministically)."""
+    path = base_dir / upload.local
+    if upload.kind == "sourcedir":
+        return sourcedir_bytes(path)
+    return path.read_bytes()
+
+
+def code_uri(bucket: str, pipeline: str, data: bytes, filename: str) -> tuple[str, str]:
+    digest = hashlib.sha256(data).hexdigest()
+    return f"s3://{bucket}/{pipeline}/code/{digest}/{filename}", digest

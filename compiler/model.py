@@ -1,0 +1,145 @@
+"""The pipeline model: frozen values built from a schema-valid document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from .diagnostics import Diagnostic
+
+PARAM_TYPES = ("String", "Integer", "Float", "Boolean")
+PY_TYPES = {"String": (str,), "Integer": (int,), "Float": (int, float), "Boolean": (bool,)}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: object = None
+    enum: tuple | None = None
+    path: tuple = ()
+
+
+@dataclass(frozen=True)
+class PropertyFile:
+    name: str
+    step: str
+    output: str
+    file_path: str
+    path: tuple = ()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    expression: str
+    timezone: str | None = None
+    parameters: tuple = ()  # ((name, value), ...)
+    enabled: bool = True
+    description: str | None = None
+    path: tuple = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    type: str
+    fields: dict  # the step's mapping as written (after templating); read-only by convention
+    path: tuple
+
+    def get(self, key, default=None):
+        return self.fields.get(key, default)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    name: str
+    role: str
+    bucket: str
+    region: str
+    base_dir: FsPath
+    description: str | None = None
+    display_name: str | None = None
+    tags: tuple = ()
+    parameters: dict = field(default_factory=dict)  # name -> Parameter
+    steps: dict = field(default_factory=dict)  # name -> Step (document order)
+    property_files: dict = field(default_factory=dict)  # name -> PropertyFile
+    schedules: dict = field(default_factory=dict)
+    local_data: tuple = ()  # ((s3 uri, local path), ...)
+
+
+def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    meta = doc["pipeline"]
+    params = {}
+    for name, spec in (doc.get("parameters") or {}).items():
+        path = ("parameters", name)
+        ptype = spec["type"]
+        default = spec.get("default")
+        enum = tuple(spec["enum"]) if spec.get("enum") else None
+        if default is not None and not _fits(default, ptype):
+            diags.append(Diagnostic("M001", f"default {default!r} of parameter '{name}' is not a {ptype}",
+                                    path=path + ("default",), hint=f"give a {ptype.lower()} value or change the type"))
+        if enum and ptype != "String":
+            diags.append(Diagnostic("M002", f"enum is only allowed on String parameters ('{name}' is {ptype})",
+                                    path=path + ("enum",)))
+        elif enum and default is not None and default not in enum:
+            diags.append(Diagnostic("M003", f"default {default!r} of parameter '{name}' is not in its enum",
+                                    path=path + ("default",), hint="allowed: " + ", ".join(map(str, enum))))
+        params[name] = Parameter(name, ptype, default, enum, path)
+    steps, files = {}, {}
+    for name, spec in doc["steps"].items():
+        steps[name] = Step(name, spec["type"], spec, ("steps", name))
+        for fname, fspec in (spec.get("property_files") or {}).items():
+            fpath = ("steps", name, "property_files", fname)
+            if fname in files:
+                diags.append(Diagnostic("M004", f"property file '{fname}' is already declared by step '{files[fname].step}'",
+                                        path=fpath, hint="property file names are global in a pipeline; rename one"))
+                continue
+            outputs = spec.get("outputs") or {}
+            if fspec["output"] not in outputs:
+                from .diagnostics import did_you_mean
+                diags.append(Diagnostic("M005", f"property file '{fname}' names output '{fspec['output']}', which step '{name}' does not declare",
+                                        path=fpath + ("output",), hint=did_you_mean(fspec["output"], outputs)))
+            files[fname] = PropertyFile(fname, name, fspec["output"], fspec["path"], fpath)
+    schedules = {}
+    for sname, spec in (doc.get("schedules") or {}).items():
+        schedules[sname] = Schedule(sname, spec["expression"], spec.get("timezone"),
+                                    tuple((spec.get("parameters") or {}).items()), spec.get("enabled", True),
+                                    spec.get("description"), ("schedules", sname))
+    local = tuple(((meta.get("local") or {}).get("data") or {}).items())
+    pipe = Pipeline(
+        name=meta["name"], role=meta["role"], bucket=meta["bucket"], region=meta.get("region", "us-east-1"),
+        base_dir=base_dir, description=meta.get("description"), display_name=meta.get("display_name"),
+        tags=tuple(sorted((meta.get("tags") or {}).items())), parameters=params, steps=steps,
+        property_files=files, schedules=schedules, local_data=local,
+    )
+    return pipe, diags
+
+
+def _fits(value, ptype: str) -> bool:
+    if ptype != "Boolean" and isinstance(value, bool):
+        return False
+    return isinstance(value, PY_TYPES[ptype])
+
+
+def coerce_param_value(text: str, param: Parameter) -> tuple[object, str | None]:
+    """Parse a --param override (a string) as the parameter's type. Returns (value, error)."""
+    t = param.type
+    try:
+        if t == "Integer":
+            value = int(text)
+        elif t == "Float":
+            value = float(text)
+        elif t == "Boolean":
+            low = text.strip().lower()
+            if low not in ("true", "false"):
+                return None, f"'{text}' is not a Boolean (use true or false)"
+            value = low == "true"
+        else:
+            value = text
+    except ValueError:
+        return None, f"'{text}' is not a{'n' if t[0] in 'IA' else ''} {t}"
+    if param.enum and value not in param.enum:
+        return None, f"'{text}' is not one of {', '.join(param.enum)}"
+    return value, None

@@ -1,0 +1,173 @@
+"""Render the model into a definition: one renderer per step type, from a table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, did_you_mean
+from .expressions import to_json
+from .graph import Graph, cycle_diagnostic, find_cycle
+from .manifest import Upload, code_uri, sourcedir_bytes
+from .model import Pipeline
+from .resolve import Resolver
+
+DEFINITION_VERSION = "2020-12-01"
+
+
+@dataclass
+class StepContext:
+    """What a renderer needs: the pipeline, the resolver and the upload manifest."""
+
+    pipeline: Pipeline
+    resolver: Resolver
+    uploads: dict = field(default_factory=dict)  # s3 uri -> Upload
+    diagnostics: list = field(default_factory=list)
+
+    def value(self, step, key_path: tuple, raw=None):
+        """Resolve a step field (by its key path inside the step) into a literal or an expression."""
+        if raw is None:
+            raw = step.fields
+            for k in key_path:
+                raw = raw.get(k) if isinstance(raw, dict) else raw[k]
+        return self.resolver.value(raw, step.path + tuple(key_path), step.name)
+
+    def tree(self, step, key_path: tuple, raw):
+        """Resolve every string in a nested structure (lists, maps)."""
+        if isinstance(raw, dict):
+            return {k: self.tree(step, key_path + (k,), v) for k, v in raw.items()}
+        if isinstance(raw, list):
+            return [self.tree(step, key_path + (i,), v) for i, v in enumerate(raw)]
+        return self.resolver.value(raw, step.path + tuple(key_path), step.name)
+
+    def error(self, step, key_path: tuple, code: str, message: str, hint: str | None = None):
+        self.diagnostics.append(Diagnostic(code, message, path=step.path + tuple(key_path), hint=hint))
+
+    def upload_file(self, step, key_path: tuple, rel: str) -> str | None:
+        path = self.pipeline.base_dir / rel
+        if not path.is_file():
+            self.error(step, key_path, "F001", f"code file not found: {rel}",
+                       f"paths are relative to the pipeline file's folder ({self.pipeline.base_dir})")
+            return None
+        data = path.read_bytes()
+        uri, digest = code_uri(self.pipeline.bucket, self.pipeline.name, data, path.name)
+        self.uploads[uri] = Upload(uri, rel, "file", digest, len(data))
+        return uri
+
+    def upload_sourcedir(self, step, key_path: tuple, rel: str) -> str | None:
+        path = self.pipeline.base_dir / rel
+        if not path.exists():
+            self.error(step, key_path, "F002", f"source directory not found: {rel}",
+                       f"paths are relative to the pipeline file's folder ({self.pipeline.base_dir})")
+            return None
+        data = sourcedir_bytes(path)
+        uri, digest = code_uri(self.pipeline.bucket, self.pipeline.name, data, "sourcedir.tar.gz")
+        self.uploads[uri] = Upload(uri, rel, "sourcedir", digest, len(data))
+        return uri
+
+
+def _renderers():
+    from .steps import callback, condition, fail, lambda_, model, processing, register, training, transform, tuning
+
+    return {
+        "processing": processing.render, "training": training.render, "tuning": tuning.render,
+        "transform": transform.render, "model": model.render, "register_model": register.render,
+        "condition": condition.render, "fail": fail.render, "lambda": lambda_.render, "callback": callback.render,
+    }
+
+
+def render_pipeline(pipeline: Pipeline):
+    """-> (definition dict, uploads, graph, diagnostics)."""
+    resolver = Resolver(pipeline)
+    ctx = StepContext(pipeline, resolver)
+    table = _renderers()
+    docs = {}
+    for name, step in pipeline.steps.items():
+        docs[name] = table[step.type](step, ctx)
+    graph, gdiags = build_graph(pipeline, resolver, docs)
+    diags = resolver.diagnostics + ctx.diagnostics + gdiags
+    if diags:
+        return None, [], graph, diags
+    for name, doc in docs.items():
+        deps = _depends_on(pipeline.steps[name])
+        if deps:
+            doc["DependsOn"] = deps
+    for name, doc in docs.items():  # condition branches hold the full step definitions
+        if doc["Type"] == "Condition":
+            for key in ("IfSteps", "ElseSteps"):
+                doc["Arguments"][key] = [docs[n] for n in doc["Arguments"][key]]
+    definition = {
+        "Version": DEFINITION_VERSION,
+        "Metadata": {},
+        "Parameters": [_param_json(p) for p in pipeline.parameters.values()],
+        "PipelineExperimentConfig": {
+            "ExperimentName": {"Get": "Execution.PipelineName"},
+            "TrialName": {"Get": "Execution.PipelineExecutionId"},
+        },
+        "Steps": [to_json(docs[n]) for n in pipeline.steps if n not in _branch_members(pipeline)],
+    }
+    uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
+    return definition, uploads, graph, []
+
+
+def _branch_members(pipeline: Pipeline) -> set:
+    out = set()
+    for step in pipeline.steps.values():
+        if step.type == "condition":
+            out.update(step.get("then") or [])
+            out.update(step.get("else") or [])
+    return out
+
+
+def _param_json(p) -> dict:
+    out = {"Name": p.name, "Type": p.type}
+    if p.default is not None:
+        out["DefaultValue"] = float(p.default) if p.type == "Float" else p.default
+    if p.enum:
+        out["EnumValues"] = list(p.enum)
+    return out
+
+
+def _depends_on(step) -> list:
+    return list(step.get("depends_on") or [])
+
+
+def build_graph(pipeline: Pipeline, resolver: Resolver, docs: dict) -> tuple[Graph, list]:
+    diags: list[Diagnostic] = []
+    graph = Graph(nodes=list(pipeline.steps), types={n: s.type for n, s in pipeline.steps.items()})
+    for name, refs in resolver.references.items():
+        for target in refs:
+            graph.edges.setdefault((target, name), "data")
+    branch_owner: dict = {}
+    for name, step in pipeline.steps.items():
+        for i, dep in enumerate(step.get("depends_on") or []):
+            path = step.path + ("depends_on", i)
+            if dep not in pipeline.steps:
+                diags.append(Diagnostic("G002", f"depends_on names unknown step '{dep}'", path=path,
+                                        hint=did_you_mean(dep, pipeline.steps)))
+            elif dep == name:
+                diags.append(Diagnostic("G003", f"step '{name}' depends on itself", path=path))
+            else:
+                graph.edges.setdefault((dep, name), "depends_on")
+        if step.type == "condition":
+            for branch in ("then", "else"):
+                for i, target in enumerate(step.get(branch) or []):
+                    path = step.path + (branch, i)
+                    if target not in pipeline.steps:
+                        diags.append(Diagnostic("G004", f"condition branch names unknown step '{target}'", path=path,
+                                                hint=did_you_mean(target, pipeline.steps)))
+                        continue
+                    if target == name:
+                        diags.append(Diagnostic("G005", f"condition '{name}' lists itself in its {branch} branch", path=path))
+                        continue
+                    if target in branch_owner:
+                        other = branch_owner[target]
+                        diags.append(Diagnostic("G006", f"step '{target}' is already in the {other[1]} branch of '{other[0]}'",
+                                                path=path, hint="a step can belong to one condition branch only"))
+                        continue
+                    branch_owner[target] = (name, branch)
+                    graph.edges[(name, target)] = branch
+    if not diags:
+        cycle = find_cycle(graph)
+        if cycle:
+            diags.append(cycle_diagnostic(graph, cycle, {n: s.path for n, s in pipeline.steps.items()}))
+    return graph, diags

@@ -1,0 +1,185 @@
+"""Bind `${...}` references to expressions: parameters, execution variables,
+step properties (checked against botocore's Describe* shapes) and property files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, did_you_mean
+from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Param, Ref,
+                          StepProperty, parse_interpolated)
+from .model import Pipeline
+
+DESCRIBE = {
+    "processing": "DescribeProcessingJob", "training": "DescribeTrainingJob",
+    "tuning": "DescribeHyperParameterTuningJob", "transform": "DescribeTransformJob",
+    "model": "DescribeModel", "register_model": "DescribeModelPackage",
+}
+LEAF_TYPES = {"string": "String", "timestamp": "String", "integer": "Integer", "long": "Integer",
+              "float": "Float", "double": "Float", "boolean": "Boolean"}
+_NAME = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+@dataclass
+class Resolver:
+    pipeline: Pipeline
+    diagnostics: list = field(default_factory=list)
+    references: dict = field(default_factory=dict)  # step -> {referenced step: yaml path}
+    _prop_cache: dict = field(default_factory=dict)
+
+    # -- public ---------------------------------------------------------------
+    def value(self, raw, path: tuple, step: str | None):
+        """A YAML value -> a literal or an Expr (strings with ${} become Get/Join)."""
+        if not isinstance(raw, str) or "${" not in raw:
+            if isinstance(raw, str) and "$${" in raw:
+                return raw.replace("$${", "${")
+            return raw
+        parts = parse_interpolated(raw)
+        out = []
+        for part in parts:
+            if isinstance(part, Ref):
+                expr = self.ref(part, path, step)
+                if expr is None:
+                    return raw
+                out.append(expr)
+            else:
+                out.append(part)
+        if len(out) == 1 and isinstance(out[0], Expr):
+            return out[0]
+        return Join("", tuple(out))
+
+    def ref(self, ref: Ref, path: tuple, step: str | None) -> Expr | None:
+        text = ref.text
+        head, _, rest = text.partition(".")
+        handler = {"params": self._param, "parameters": self._param, "execution": self._execution,
+                   "steps": self._step, "files": self._file}.get(head)
+        if handler is None or not rest:
+            self._err("R001", f"unknown reference '${{{text}}}'", path, ref.offset,
+                      "references start with params., execution., steps. or files.")
+            return None
+        return handler(rest, ref, path, step)
+
+    def expr_type(self, value) -> str | None:
+        """Type of an expression in JSON form (callback for shape checks)."""
+        if not isinstance(value, dict):
+            return None
+        if "Std:Join" in value:
+            return "String"
+        get = value.get("Get")
+        if not isinstance(get, str):
+            return None
+        kind, _, rest = get.partition(".")
+        if kind == "Parameters":
+            p = self.pipeline.parameters.get(rest)
+            return p.type if p else None
+        if kind == "Execution":
+            return "String"
+        if kind == "Steps":
+            return self._prop_cache.get(rest)
+        return None
+
+    # -- handlers -------------------------------------------------------------
+    def _err(self, code, msg, path, offset, hint=None):
+        self.diagnostics.append(Diagnostic(code, msg, path=path, hint=hint, offset=offset))
+
+    def _param(self, name, ref, path, step):
+        p = self.pipeline.parameters.get(name)
+        if p is None:
+            self._err("R002", f"unknown parameter '{name}'", path, ref.offset,
+                      did_you_mean(name, self.pipeline.parameters) or "declare it under `parameters:`")
+            return None
+        return Param(name, p.type)
+
+    def _execution(self, name, ref, path, step):
+        if name not in EXECUTION_VARIABLES:
+            self._err("R003", f"unknown execution variable '{name}'", path, ref.offset,
+                      did_you_mean(name, EXECUTION_VARIABLES))
+            return None
+        return ExecutionVariable(name)
+
+    def _file(self, rest, ref, path, step):
+        name, _, json_path = rest.partition(".")
+        pf = self.pipeline.property_files.get(name)
+        if pf is None:
+            self._err("R004", f"unknown property file '{name}'", path, ref.offset,
+                      did_you_mean(name, self.pipeline.property_files) or "declare it under a processing step's `property_files:`")
+            return None
+        if not json_path:
+            self._err("R005", f"'files.{name}' needs a JSON path, e.g. files.{name}.metrics.accuracy.value", path, ref.offset)
+            return None
+        self._use(step, pf.step, path)
+        return JsonGet(pf.step, name, json_path)
+
+    def _step(self, rest, ref, path, step):
+        m = _NAME.match(rest)
+        name = m.group(0) if m else ""
+        prop = rest[len(name):].lstrip(".")
+        target = self.pipeline.steps.get(name)
+        if target is None:
+            self._err("R006", f"unknown step '{name}'", path, ref.offset, did_you_mean(name, self.pipeline.steps))
+            return None
+        if name == step:
+            self._err("R007", f"step '{name}' refers to its own properties", path, ref.offset,
+                      "a step's properties exist only after it has run")
+            return None
+        if not prop:
+            self._err("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset)
+            return None
+        expr = self._property(target, prop, ref, path)
+        if expr is not None:
+            self._use(step, name, path)
+        return expr
+
+    def _property(self, target, prop, ref, path):
+        ttype = target.type
+        off = ref.offset + len("steps.") + len(target.name) + 1
+        if prop.startswith("outputs.") or prop == "outputs":
+            out = prop[len("outputs."):]
+            declared = target.get("outputs") or {}
+            if ttype == "transform":
+                prop = "TransformOutput.S3OutputPath"
+            elif out not in declared:
+                self._err("R009", f"step '{target.name}' has no output '{out}'", path, off,
+                          did_you_mean(out, declared) or "declare it under the step's `outputs:`")
+                return None
+            elif ttype in ("lambda", "callback"):
+                return StepProperty(target.name, f"OutputParameters['{out}']", declared[out])
+            elif ttype == "processing":
+                prop = f"ProcessingOutputConfig.Outputs['{out}'].S3Output.S3Uri"
+        elif prop == "model_data" and ttype == "training":
+            prop = "ModelArtifacts.S3ModelArtifacts"
+        elif prop == "model_data" and ttype == "tuning":
+            from .steps.tuning import top_model_uri
+            return top_model_uri(target, self)
+        op = DESCRIBE.get(ttype)
+        if op is None:
+            if ttype in ("lambda", "callback"):
+                hint = f"use steps.{target.name}.outputs.NAME"
+            else:
+                hint = f"{ttype} steps have no properties to reference"
+            self._err("R010", f"cannot read '{prop}' from {ttype} step '{target.name}'", path, off, hint)
+            return None
+        from . import shapes
+
+        leaf, issue = shapes.property_type(op, prop)
+        if issue is not None:
+            self._err("R011", f"{issue.message}", path, off, issue.hint)
+            return None
+        ptype = LEAF_TYPES.get(leaf)
+        if ptype is None:
+            self._err("R012", f"'{prop}' of step '{target.name}' is a {leaf}, not a value", path, off,
+                      "reference one of its members, e.g. …" + ("[0]" if leaf == "list" else ".Member"))
+            return None
+        self._prop_cache[f"{target.name}.{prop}"] = ptype
+        return StepProperty(target.name, prop, ptype)
+
+    def _use(self, step, target, path):
+        if step is not None:
+            self.references.setdefault(step, {}).setdefault(target, path)
+
+
+def _example(step_type: str) -> str:
+    return {"processing": "outputs.NAME", "training": "model_data or ModelArtifacts.S3ModelArtifacts",
+            "tuning": "model_data or BestTrainingJob.TrainingJobName", "model": "ModelName",
+            "register_model": "ModelPackageArn", "transform": "outputs"}.get(step_type, "outputs.NAME")

@@ -1,0 +1,27 @@
+"""Choose a step's container image: explicit `image`, or the SDK's image registry."""
+
+from __future__ import annotations
+
+
+def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", version_key: str = "framework_version"):
+    """-> (value, yaml key path) or (None, path) after recording a diagnostic."""
+    if step.get("image") is not None:
+        return ctx.value(step, ("image",)), ("image",)
+    framework = step.get(framework_key)
+    if framework is None:
+        ctx.error(step, (), "I001", f"{step.type} step '{step.name}' needs an image",
+                  f"set `image:` to an ECR URI, or `{framework_key}:` and `{version_key}:` (e.g. sklearn / 1.2-1)")
+        return None, ()
+    version = step.get(version_key)
+    instance = step.get("instance_type")
+    if not isinstance(instance, str) or "${" in instance:
+        instance = None
+    from .. import images
+
+    got = images.retrieve(framework, ctx.pipeline.region, version, instance_type=instance,
+                          py_version=step.get("py_version"), image_scope=scope)
+    if isinstance(got, str):
+        return got, (framework_key,)
+    key = version_key if version is not None and framework in images.frameworks() else framework_key
+    ctx.error(step, (key,), "I002", got.message, got.hint)
+    return None, (framework_key,)

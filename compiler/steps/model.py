@@ -1,0 +1,40 @@
+"""ModelStep (CreateModel) and the container spec shared with RegisterModel."""
+
+from __future__ import annotations
+
+import json
+
+from .common import add_cache, add_retry, check_arguments, envelope
+from .images import image_uri
+
+
+def container(step, ctx, origins: dict, prefix: tuple, *, json_env: bool = False) -> dict:
+    """Image + ModelDataUrl + Environment; script mode adds SAGEMAKER_PROGRAM/SUBMIT_DIRECTORY."""
+    image, ipath = image_uri(step, ctx, scope="inference")
+    out = {"Image": image}
+    origins[prefix + ("Image",)] = ipath
+    env = ctx.tree(step, ("environment",), step.get("environment") or {})
+    if step.get("entry_point"):
+        src = step.get("source_dir")
+        uri = ctx.upload_sourcedir(step, ("source_dir",) if src else ("entry_point",), src or step.get("entry_point"))
+        env = {"SAGEMAKER_PROGRAM": step.get("entry_point").split("/")[-1] if not src else step.get("entry_point"),
+               "SAGEMAKER_SUBMIT_DIRECTORY": uri, "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
+               "SAGEMAKER_REGION": ctx.pipeline.region, **env}
+    out["Environment"] = env
+    origins[prefix + ("Environment",)] = ("environment",)
+    out["ModelDataUrl"] = ctx.value(step, ("model_data",))
+    origins[prefix + ("ModelDataUrl",)] = ("model_data",)
+    return out
+
+
+def render(step, ctx) -> dict:
+    origins: dict = {("ExecutionRoleArn",): ()}
+    args = {"ExecutionRoleArn": ctx.pipeline.role, "PrimaryContainer": container(step, ctx, origins, ("PrimaryContainer",))}
+    args = check_arguments(step, ctx, "CreateModel", args, origins)
+    doc = envelope(step, "Model", args)
+    add_retry(step, doc, ctx)
+    add_cache(step, doc)
+    return doc
+
+
+__all__ = ["render", "container", "json"]

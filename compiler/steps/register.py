@@ -1,0 +1,60 @@
+"""RegisterModel -> CreateModelPackage arguments (a version in a ModelPackageGroup)."""
+
+from __future__ import annotations
+
+from .common import add_cache, add_retry, check_arguments, envelope
+from .model import container
+
+METRIC_SLOTS = {
+    "model_statistics": ("ModelQuality", "Statistics"), "model_constraints": ("ModelQuality", "Constraints"),
+    "data_statistics": ("ModelDataQuality", "Statistics"), "data_constraints": ("ModelDataQuality", "Constraints"),
+    "bias": ("Bias", "Report"), "explainability": ("Explainability", "Report"),
+}
+
+
+def _metrics(step, ctx, origins) -> dict:
+    out: dict = {}
+    for key, spec in (step.get("model_metrics") or {}).items():
+        group, slot = METRIC_SLOTS[key]
+        out.setdefault(group, {})[slot] = {"ContentType": spec.get("content_type", "application/json"),
+                                           "S3Uri": ctx.value(step, ("model_metrics", key, "s3_uri"))}
+        origins[("ModelMetrics", group, slot)] = ("model_metrics", key)
+    return out
+
+
+def render(step, ctx) -> dict:
+    origins: dict = {("ModelPackageGroupName",): ("model_package_group",),
+                     ("ModelApprovalStatus",): ("approval_status",),
+                     ("InferenceSpecification", "SupportedContentTypes"): ("content_types",),
+                     ("InferenceSpecification", "SupportedResponseMIMETypes"): ("response_types",),
+                     ("InferenceSpecification", "SupportedRealtimeInferenceInstanceTypes"): ("inference_instances",),
+                     ("InferenceSpecification", "SupportedTransformInstanceTypes"): ("transform_instances",),
+                     ("CustomerMetadataProperties",): ("customer_metadata",)}
+    spec = {"Containers": [container(step, ctx, origins, ("InferenceSpecification", "Containers", 0))],
+            "SupportedContentTypes": list(step.get("content_types")),
+            "SupportedResponseMIMETypes": list(step.get("response_types"))}
+    if step.get("inference_instances") is not None:
+        spec["SupportedRealtimeInferenceInstanceTypes"] = list(step.get("inference_instances"))
+    if step.get("transform_instances") is not None:
+        spec["SupportedTransformInstanceTypes"] = list(step.get("transform_instances"))
+    args: dict = {"ModelPackageGroupName": ctx.value(step, ("model_package_group",))}
+    if step.get("description"):
+        args["ModelPackageDescription"] = step.get("description")
+    metrics = _metrics(step, ctx, origins)
+    if metrics:
+        args["ModelMetrics"] = metrics
+    if step.get("customer_metadata"):
+        args["CustomerMetadataProperties"] = dict(step.get("customer_metadata"))
+    for key, member in (("domain", "Domain"), ("task", "Task"), ("sample_payload_url", "SamplePayloadUrl")):
+        if step.get(key) is not None:
+            args[member] = ctx.value(step, (key,))
+            origins[(member,)] = (key,)
+    args["InferenceSpecification"] = spec
+    args["CertifyForMarketplace"] = False
+    args["ModelApprovalStatus"] = ctx.value(step, ("approval_status",), step.get("approval_status", "PendingManualApproval"))
+    args["SkipModelValidation"] = "None"
+    args = check_arguments(step, ctx, "CreateModelPackage", args, origins)
+    doc = envelope(step, "RegisterModel", args)
+    add_retry(step, doc, ctx)
+    add_cache(step, doc)
+    return doc

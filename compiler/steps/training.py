@@ -1,0 +1,116 @@
+"""TrainingStep -> CreateTrainingJob arguments (built-in algorithm or script mode)."""
+
+from __future__ import annotations
+
+import json
+from posixpath import basename
+
+from ..expressions import Expr
+from .common import add_cache, add_retry, check_arguments, envelope
+from .images import image_uri
+
+
+def default_output_path(ctx, step) -> str:
+    return f"s3://{ctx.pipeline.bucket}/{ctx.pipeline.name}/{step.name}"
+
+
+def _hp_literal(value, script_mode: bool):
+    if isinstance(value, Expr):
+        return value
+    if script_mode:
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def hyperparameters(step, ctx, script_mode: bool) -> dict:
+    out = {}
+    for k, v in (step.get("hyperparameters") or {}).items():
+        out[k] = _hp_literal(ctx.value(step, ("hyperparameters", k)), script_mode)
+    if script_mode:
+        entry = step.get("entry_point")
+        src = step.get("source_dir")
+        uri = ctx.upload_sourcedir(step, ("source_dir",) if src else ("entry_point",), src or entry)
+        out["sagemaker_program"] = json.dumps(basename(entry) if not src else entry)
+        out["sagemaker_submit_directory"] = json.dumps(uri)
+        out["sagemaker_container_log_level"] = "20"
+        out["sagemaker_region"] = json.dumps(ctx.pipeline.region)
+        if src and not (ctx.pipeline.base_dir / src / entry).is_file():
+            ctx.error(step, ("entry_point",), "F003", f"entry point '{entry}' not found in source_dir '{src}'")
+    return out
+
+
+def channels(step, ctx, origins: dict, key: tuple) -> list:
+    out = []
+    for i, (name, spec) in enumerate((step.get("channels") or {}).items()):
+        if isinstance(spec, str):
+            spec = {"source": spec}
+            src = ctx.value(step, ("channels", name))
+        else:
+            src = ctx.value(step, ("channels", name, "source"))
+        chan = {"DataSource": {"S3DataSource": {
+            "S3DataType": spec.get("s3_data_type", "S3Prefix"), "S3Uri": src,
+            "S3DataDistributionType": spec.get("distribution", "FullyReplicated")}}}
+        if spec.get("content_type"):
+            chan["ContentType"] = spec["content_type"]
+        if spec.get("compression"):
+            chan["CompressionType"] = spec["compression"]
+        if spec.get("input_mode"):
+            chan["InputMode"] = spec["input_mode"]
+        chan["ChannelName"] = name
+        origins[key + (i,)] = ("channels", name)
+        out.append(chan)
+    return out
+
+
+def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters") -> dict:
+    """The members CreateTrainingJob and a tuning job's TrainingJobDefinition share."""
+    script_mode = step.get("entry_point") is not None
+    if step.get("algorithm") is not None:
+        image, ipath = image_uri(step, ctx, scope="training", framework_key="algorithm", version_key="algorithm_version")
+    else:
+        image, ipath = image_uri(step, ctx, scope="training")
+    algo = {"TrainingImage": image, "TrainingInputMode": "File"}
+    if step.get("metric_definitions"):
+        algo["MetricDefinitions"] = [{"Name": m["name"], "Regex": m["regex"]} for m in step.get("metric_definitions")]
+    if step.get("enable_sagemaker_metrics") is not None:
+        algo["EnableSageMakerMetricsTimeSeries"] = step.get("enable_sagemaker_metrics")
+    origins[("AlgorithmSpecification", "TrainingImage")] = ipath
+    out_path = ctx.value(step, ("output_path",)) if step.get("output_path") is not None else default_output_path(ctx, step)
+    args = {
+        "AlgorithmSpecification": algo,
+        "OutputDataConfig": {"S3OutputPath": out_path},
+        "StoppingCondition": {"MaxRuntimeInSeconds": ctx.value(step, ("max_runtime_seconds",), step.get("max_runtime_seconds", 86400))},
+        "ResourceConfig": {
+            "VolumeSizeInGB": ctx.value(step, ("volume_size_gb",), step.get("volume_size_gb", 30)),
+            "InstanceCount": ctx.value(step, ("instance_count",), step.get("instance_count", 1)),
+            "InstanceType": ctx.value(step, ("instance_type",)),
+        },
+        "RoleArn": ctx.pipeline.role,
+    }
+    origins.update({("OutputDataConfig",): ("output_path",), ("StoppingCondition",): ("max_runtime_seconds",),
+                    ("ResourceConfig", "InstanceType"): ("instance_type",),
+                    ("ResourceConfig", "InstanceCount"): ("instance_count",),
+                    ("ResourceConfig", "VolumeSizeInGB"): ("volume_size_gb",),
+                    (hp_key,): ("hyperparameters",), ("Environment",): ("environment",),
+                    ("AlgorithmSpecification", "MetricDefinitions"): ("metric_definitions",)})
+    chans = channels(step, ctx, origins, ("InputDataConfig",))
+    if chans:
+        args["InputDataConfig"] = chans
+    hps = hyperparameters(step, ctx, script_mode)
+    if hps:
+        args[hp_key] = hps
+    if step.get("environment"):
+        args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
+    return args
+
+
+def render(step, ctx) -> dict:
+    origins: dict = {}
+    args = job_definition(step, ctx, origins)
+    args = check_arguments(step, ctx, "CreateTrainingJob", args, origins)
+    doc = envelope(step, "Training", args)
+    add_retry(step, doc, ctx)
+    add_cache(step, doc)
+    return doc

@@ -1,0 +1,45 @@
+"""TransformStep -> CreateTransformJob arguments."""
+
+from __future__ import annotations
+
+from ..expressions import ExecutionVariable, Join
+from .common import add_cache, add_retry, check_arguments, envelope
+
+
+def render(step, ctx) -> dict:
+    spec_in = step.get("input")
+    spec_out = step.get("output") or {}
+    origins = {("ModelName",): ("model_name",), ("TransformInput",): ("input",), ("TransformOutput",): ("output",),
+               ("TransformResources", "InstanceType"): ("instance_type",),
+               ("TransformResources", "InstanceCount"): ("instance_count",),
+               ("Environment",): ("environment",), ("BatchStrategy",): ("strategy",)}
+    tin = {"DataSource": {"S3DataSource": {"S3DataType": spec_in.get("s3_data_type", "S3Prefix"),
+                                           "S3Uri": ctx.value(step, ("input", "data"))}}}
+    for key, member in (("content_type", "ContentType"), ("compression", "CompressionType"), ("split_type", "SplitType")):
+        if spec_in.get(key) is not None:
+            tin[member] = spec_in[key]
+    if spec_out.get("path") is not None:
+        out_path = ctx.value(step, ("output", "path"))
+    else:
+        p = ctx.pipeline
+        out_path = Join("/", ("s3:/", p.bucket, p.name, ExecutionVariable("PipelineExecutionId"), step.name, "output"))
+    tout = {"S3OutputPath": out_path}
+    for key, member in (("accept", "Accept"), ("assemble_with", "AssembleWith")):
+        if spec_out.get(key) is not None:
+            tout[member] = spec_out[key]
+    args = {"ModelName": ctx.value(step, ("model_name",)), "TransformInput": tin, "TransformOutput": tout,
+            "TransformResources": {"InstanceCount": ctx.value(step, ("instance_count",), step.get("instance_count", 1)),
+                                   "InstanceType": ctx.value(step, ("instance_type",))}}
+    for key, member in (("strategy", "BatchStrategy"), ("max_payload_mb", "MaxPayloadInMB"),
+                        ("max_concurrent_transforms", "MaxConcurrentTransforms")):
+        if step.get(key) is not None:
+            args[member] = ctx.value(step, (key,))
+            origins[(member,)] = (key,)
+    if step.get("environment"):
+        args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
+    args = check_arguments(step, ctx, "CreateTransformJob", args, origins,
+                           skip_required=frozenset({"TransformJobName"}))
+    doc = envelope(step, "Transform", args)
+    add_retry(step, doc, ctx)
+    add_cache(step, doc)
+    return doc

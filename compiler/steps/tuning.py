@@ -1,0 +1,75 @@
+"""TuningStep -> CreateHyperParameterTuningJob arguments."""
+
+from __future__ import annotations
+
+from ..expressions import Join, StepProperty
+from .common import add_cache, add_retry, check_arguments, envelope
+from .training import default_output_path, job_definition
+
+RANGE_KEYS = {"continuous": "ContinuousParameterRanges", "integer": "IntegerParameterRanges",
+              "categorical": "CategoricalParameterRanges"}
+
+
+def _ranges(step, ctx) -> dict:
+    out: dict = {}
+    for name, spec in step.get("parameter_ranges").items():
+        path = ("parameter_ranges", name)
+        kind = spec["type"]
+        if kind == "categorical":
+            if not spec.get("values"):
+                ctx.error(step, path, "U001", f"categorical range '{name}' needs `values`")
+                continue
+            item = {"Name": name, "Values": [str(v) for v in spec["values"]]}
+        else:
+            if spec.get("min") is None or spec.get("max") is None:
+                ctx.error(step, path, "U002", f"{kind} range '{name}' needs `min` and `max`")
+                continue
+            if isinstance(spec["min"], (int, float)) and isinstance(spec["max"], (int, float)) and spec["min"] > spec["max"]:
+                ctx.error(step, path + ("min",), "U003", f"range '{name}': min {spec['min']} is greater than max {spec['max']}")
+            item = {"Name": name, "MinValue": str(spec["min"]), "MaxValue": str(spec["max"]),
+                    "ScalingType": spec.get("scaling", "Auto")}
+        out.setdefault(RANGE_KEYS[kind], []).append(item)
+        if name in (step.get("hyperparameters") or {}):
+            ctx.error(step, path, "U004", f"'{name}' is both a static hyperparameter and a tuned range",
+                      "remove it from `hyperparameters:`")
+    return out
+
+
+def render(step, ctx) -> dict:
+    origins: dict = {}
+    definition = job_definition(step, ctx, origins, hp_key="StaticHyperParameters")
+    metric = step.get("objective")["metric"]
+    known = [m["name"] for m in step.get("metric_definitions") or []]
+    if known and metric not in known and step.get("algorithm") is None:
+        ctx.error(step, ("objective", "metric"), "U005", f"objective metric '{metric}' is not in metric_definitions",
+                  "known: " + ", ".join(known))
+    config = {
+        "Strategy": step.get("strategy", "Bayesian"),
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": ctx.value(step, ("max_jobs",)),
+                           "MaxParallelTrainingJobs": ctx.value(step, ("max_parallel_jobs",))},
+        "TrainingJobEarlyStoppingType": step.get("early_stopping", "Off"),
+        "HyperParameterTuningJobObjective": {"Type": step.get("objective")["type"], "MetricName": metric},
+        "ParameterRanges": _ranges(step, ctx),
+    }
+    args = {"HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
+    shifted = {("TrainingJobDefinition",) + k: v for k, v in origins.items()}
+    shifted.update({("HyperParameterTuningJobConfig", "ResourceLimits", "MaxNumberOfTrainingJobs"): ("max_jobs",),
+                    ("HyperParameterTuningJobConfig", "ResourceLimits", "MaxParallelTrainingJobs"): ("max_parallel_jobs",),
+                    ("HyperParameterTuningJobConfig", "ParameterRanges"): ("parameter_ranges",)})
+    args = check_arguments(step, ctx, "CreateHyperParameterTuningJob", args, shifted)
+    doc = envelope(step, "Tuning", args)
+    add_retry(step, doc, ctx)
+    add_cache(step, doc)
+    return doc
+
+
+def top_model_uri(step, resolver):
+    """`steps.T.model_data`: the best training job's model.tar.gz."""
+    out = step.get("output_path")
+    if out is None:
+        out = f"s3://{resolver.pipeline.bucket}/{resolver.pipeline.name}/{step.name}"
+    best = StepProperty(step.name, "BestTrainingJob.TrainingJobName", "String")
+    base = resolver.value(out, step.path + ("output_path",), None)
+    if isinstance(base, str):
+        base = base.rstrip("/")
+    return Join("/", (base, best, "output/model.tar.gz"))

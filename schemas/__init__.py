@@ -1,0 +1,1 @@
+"""The JSON Schema for mlpc pipeline YAML files (data package)."""
