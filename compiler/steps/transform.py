@@ -35,6 +35,12 @@ def render(step, ctx) -> dict:
         if step.get(key) is not None:
             args[member] = ctx.value(step, (key,))
             origins[(member,)] = (key,)
+    proc = step.get("data_processing") or {}
+    dp = {m: proc[k] for k, m in (("input_filter", "InputFilter"), ("output_filter", "OutputFilter"),
+                                  ("join_source", "JoinSource")) if proc.get(k) is not None}
+    if dp:
+        args["DataProcessing"] = dp
+        origins[("DataProcessing",)] = ("data_processing",)
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
     args = check_arguments(step, ctx, "CreateTransformJob", args, origins,
