@@ -13,6 +13,11 @@ PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-_]{0,255}")
 
 
 def emit_json(definition: dict) -> str:
+    """The canonical text: sorted keys, compact (what CreatePipeline receives and the size limit counts)."""
+    return json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def emit_pretty(definition: dict) -> str:
     return json.dumps(definition, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

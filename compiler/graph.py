@@ -23,8 +23,14 @@ class Graph:
     def downstream(self, step: str) -> list:
         return [d for (u, d) in self.edges if u == step]
 
+    def predecessors(self) -> dict:
+        out = {n: set() for n in self.nodes}
+        for (u, d) in self.edges:
+            out[d].add(u)
+        return out
+
     def order(self) -> list:
-        ts = graphlib.TopologicalSorter({n: set(self.upstream(n)) for n in self.nodes})
+        ts = graphlib.TopologicalSorter(self.predecessors())
         pos = {n: i for i, n in enumerate(self.nodes)}
         ts.prepare()
         out = []
@@ -37,7 +43,7 @@ class Graph:
 
 def find_cycle(graph: Graph) -> list | None:
     try:
-        graphlib.TopologicalSorter({n: set(graph.upstream(n)) for n in graph.nodes}).prepare()
+        graphlib.TopologicalSorter(graph.predecessors()).prepare()
     except graphlib.CycleError as exc:
         cycle = list(exc.args[1])
         return cycle

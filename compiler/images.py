@@ -1,15 +1,10 @@
-"""SageMaker container image URIs, resolved without importing the SageMaker SDK.
+"""SageMaker container image URIs, resolved without importing the SageMaker SDK (~1.3 s).
 
-``import sagemaker`` costs over a second, so this module reads the SDK's own
-registry data (``sagemaker/image_uri_config/*.json``) and botocore's endpoint
-data (``botocore/data/endpoints.json``) directly and reproduces the logic of
-``sagemaker.image_uris.retrieve`` for the arguments mlpc uses: framework,
-region, version, instance_type, py_version, image_scope.
-
-Errors are values (:class:`ImageError`). Paths that need arguments this module
-does not take (HuggingFace's base_framework_version, Elastic Inference,
-training compiler, JumpStart, explicit container_version) are reported as
-errors rather than guessed: a wrong URI is worse than none.
+Reads the SDK's registry (``sagemaker/image_uri_config/*.json``) and botocore's
+``endpoints.json`` directly and ports ``sagemaker.image_uris.retrieve`` for the
+arguments mlpc uses. Errors are values (:class:`ImageError`); what needs arguments
+this module does not take (HuggingFace base_framework_version, Elastic Inference,
+training compiler, JumpStart, container_version) is refused, never guessed.
 """
 
 from __future__ import annotations
@@ -45,19 +40,14 @@ _ARM64_TAGS = {
     "xgboost": {"1.5-1": "1.5-1-arm64", "1.3-1": "1.3-1-arm64"},
     "sklearn": {"1.0-1": "1.0-1-arm64-cpu-py3"},
 }
-_P4D_CONTAINER_VERSIONS = {
+_P4D_CONTAINER_VERSIONS = {  # sagemaker.image_uris._get_image_tag, p4d / smdistributed
     "tensorflow-2.3-gpu-py37": "cu110-ubuntu18.04-v3",
-    "tensorflow-2.3.1-gpu-py37": "cu110-ubuntu18.04",
-    "tensorflow-2.3.2-gpu-py37": "cu110-ubuntu18.04",
+    "tensorflow-2.3.1-gpu-py37": "cu110-ubuntu18.04", "tensorflow-2.3.2-gpu-py37": "cu110-ubuntu18.04",
     "tensorflow-1.15-gpu-py37": "cu110-ubuntu18.04-v8",
-    "tensorflow-1.15.4-gpu-py37": "cu110-ubuntu18.04",
-    "tensorflow-1.15.5-gpu-py37": "cu110-ubuntu18.04",
-    "mxnet-1.8-gpu-py37": "cu110-ubuntu16.04-v1",
-    "mxnet-1.8.0-gpu-py37": "cu110-ubuntu16.04",
-    "pytorch-1.6-gpu-py36": "cu110-ubuntu18.04-v3",
-    "pytorch-1.6.0-gpu-py36": "cu110-ubuntu18.04",
-    "pytorch-1.6-gpu-py3": "cu110-ubuntu18.04-v3",
-    "pytorch-1.6.0-gpu-py3": "cu110-ubuntu18.04",
+    "tensorflow-1.15.4-gpu-py37": "cu110-ubuntu18.04", "tensorflow-1.15.5-gpu-py37": "cu110-ubuntu18.04",
+    "mxnet-1.8-gpu-py37": "cu110-ubuntu16.04-v1", "mxnet-1.8.0-gpu-py37": "cu110-ubuntu16.04",
+    "pytorch-1.6-gpu-py36": "cu110-ubuntu18.04-v3", "pytorch-1.6.0-gpu-py36": "cu110-ubuntu18.04",
+    "pytorch-1.6-gpu-py3": "cu110-ubuntu18.04-v3", "pytorch-1.6.0-gpu-py3": "cu110-ubuntu18.04",
 }
 _SDK_VERSION_REPOS = ("pytorch-training-neuron", "pytorch-training-neuronx",
                       "huggingface-vllm-inference-neuronx")
@@ -94,39 +84,31 @@ def _config(framework: str) -> dict:
         _config_dir()  # "SDK not installed" before "unknown framework"
         names = frameworks()
         if framework not in names or framework in _NOT_FRAMEWORKS:
-            raise _Fail(f"unknown image framework '{framework}'", _did_you_mean(framework, names))
+            raise _Fail(f"unknown image framework '{framework}'",
+                        _did_you_mean(framework, names) or "available: " + ", ".join(names))
         with open(os.path.join(_config_dir(), framework + ".json"), encoding="utf-8") as f:
             _CACHE[key] = json.load(f)
     return _CACHE[key]  # type: ignore[return-value]
 
 
 def _endpoints() -> dict:
-    """botocore's endpoint data, searched like ``botocore.loaders.create_loader()``."""
+    """botocore's endpoint data, found like ``botocore.loaders.create_loader().load_data``."""
     if "<endpoints>" not in _CACHE:
+        botocore = _package_dir("botocore")
         dirs = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
-        base = _package_dir("botocore")
-        if base is not None:
-            dirs.append(os.path.join(base, "data"))
-        data = None
-        for d in dirs:
-            if not os.path.isdir(d):
-                continue
-            for ext in (".json", ".json.gz"):
-                path = os.path.join(d, "endpoints" + ext)
-                if os.path.isfile(path):
-                    with open(path, "rb") as f:
-                        raw = f.read()
-                    if ext == ".json.gz":
-                        import gzip
-
-                        raw = gzip.decompress(raw)
-                    data = json.loads(raw.decode("utf-8"))
-                    break
-            if data is not None:
-                break
-        if data is None:
+        dirs += [os.path.join(botocore, "data")] if botocore else []
+        paths = [os.path.join(d, "endpoints" + ext) for d in dirs if os.path.isdir(d)
+                 for ext in (".json", ".json.gz")]
+        path = next((p for p in paths if os.path.isfile(p)), None)
+        if path is None:
             raise _Fail("botocore endpoint data (endpoints.json) not found", "pip install botocore")
-        _CACHE["<endpoints>"] = data
+        with open(path, "rb") as f:
+            raw = f.read()
+        if path.endswith(".gz"):
+            import gzip
+
+            raw = gzip.decompress(raw)
+        _CACHE["<endpoints>"] = json.loads(raw.decode("utf-8"))
     return _CACHE["<endpoints>"]  # type: ignore[return-value]
 
 
@@ -240,13 +222,14 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
 
     registries = version_config["registries"]
     if region not in registries:
+        close = _did_you_mean(region, list(registries))
         raise _Fail(f"{framework} {version} has no image in region '{region}'",
-                    _did_you_mean(region, list(registries), label="regions"))
+                    (close + " " if close else "") + "regions: " + ", ".join(registries))
     registry = registries[region]
     hostname = _ecr_hostname(region)
     repo = version_config["repository"]
-    processor = _processor(instance_type, config.get("processors") or version_config.get("processors"),
-                           framework, version)
+    processors = config.get("processors") or version_config.get("processors")
+    processor = _processor(instance_type, processors, framework, version)
 
     container_version = None
     if version_config.get("container_version"):
@@ -307,9 +290,8 @@ def _scoped_config(name, image_scope):
     if not image_scope and "scope" in config and set(available) == {"training", "inference"}:
         image_scope = available[0]
     if image_scope not in available:
-        what = "needs an image_scope" if image_scope is None else f"has no image scope '{image_scope}'"
-        raise _Fail(f"{name} {what}",
-                    "available: " + ", ".join(available))
+        what = f"has no image scope '{image_scope}'" if image_scope else "needs an image_scope"
+        raise _Fail(f"{name} {what}", "available: " + ", ".join(available))
     return config if "scope" in config else config[image_scope]
 
 
@@ -321,11 +303,8 @@ def _check_version(version, config, framework, image_scope):
     if not version:
         version = _latest_version(_config(framework), image_scope)
     if version not in available + aliases:
-        if version is None:
-            raise _Fail(f"{framework} needs an explicit version",
-                        "available: " + ", ".join(available + aliases))
-        raise _Fail(f"{framework} has no version '{version}'",
-                    "available: " + ", ".join(available + aliases))
+        what = "needs an explicit version" if version is None else f"has no version '{version}'"
+        raise _Fail(f"{framework} {what}", "available: " + ", ".join(available + aliases))
     return version
 
 
@@ -443,9 +422,8 @@ def _image_tag(framework, final_scope, instance_type, processor, py_version,
     return tag
 
 
-def _did_you_mean(word, options, label="available"):
+def _did_you_mean(word: str, options: list[str]) -> str | None:
     import difflib
 
-    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
-    listing = f"{label}: " + ", ".join(options)
-    return (f"did you mean {' or '.join(repr(c) for c in close)}? " + listing) if close else listing
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
+    return ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else None

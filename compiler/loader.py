@@ -21,20 +21,17 @@ MAX_ALIASES = 100
 @dataclass
 class SourceMap:
     file: str
-    values: dict = field(default_factory=dict)  # path -> Span of the value node
-    keys: dict = field(default_factory=dict)  # path -> Span of the mapping key
+    values: dict = field(default_factory=dict)  # path -> (line0, col0) of the value node
+    keys: dict = field(default_factory=dict)  # path -> (line0, col0) of the mapping key
     styles: dict = field(default_factory=dict)  # path -> scalar style ('' plain, '"', "'", '|', '>')
 
     def span(self, path: tuple, *, key: bool = False) -> Span:
         """The closest known span for `path` (walking up to the nearest ancestor)."""
         path = tuple(path)
         while True:
-            if key and path in self.keys:
-                return self.keys[path]
-            if path in self.values:
-                return self.values[path]
-            if path in self.keys:
-                return self.keys[path]
+            pos = (self.keys.get(path) if key else None) or self.values.get(path) or self.keys.get(path)
+            if pos is not None:
+                return Span(self.file, pos[0] + 1, pos[1] + 1)
             if not path:
                 return Span(self.file, 1, 1)
             path = path[:-1]
@@ -91,24 +88,32 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
     aliases = [0]
     seen_nodes: set[int] = set()
 
+    ctors = loader.yaml_constructors
+    values, styles = smap.values, smap.styles
+
     def build(node: Node, path: tuple):
-        if id(node) in seen_nodes:
+        nid = id(node)
+        if nid in seen_nodes:
             aliases[0] += 1
             if aliases[0] > MAX_ALIASES:
                 raise _TooManyAliases(node)
-        smap.values.setdefault(path, _span(file, node))
-        if isinstance(node, ScalarNode):
-            smap.styles.setdefault(path, node.style or "")
-            seen_nodes.add(id(node))
-            return loader.construct_object(node, deep=True)
-        seen_nodes.add(id(node))
+        seen_nodes.add(nid)
+        mark = node.start_mark
+        if path not in values:
+            values[path] = (mark.line, mark.column)
+        if node.__class__ is ScalarNode:
+            if path not in styles:
+                styles[path] = node.style or ""
+            ctor = ctors.get(node.tag)
+            return ctor(loader, node) if ctor is not None else loader.construct_object(node, deep=True)
         if isinstance(node, SequenceNode):
             return [build(child, path + (i,)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
             loader.flatten_mapping(node)
             out: dict = {}
             for knode, vnode in node.value:
-                key = loader.construct_object(knode, deep=True)
+                kctor = ctors.get(knode.tag) if knode.__class__ is ScalarNode else None
+                key = kctor(loader, knode) if kctor is not None else loader.construct_object(knode, deep=True)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     diags.append(Diagnostic("E004", "mapping keys must be plain scalars", span=_span(file, knode)))
                     continue
@@ -117,11 +122,12 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
                 if key in out:
                     first = smap.keys.get(path + (key,))
                     diags.append(Diagnostic(
-                        "E005", f"duplicate key '{key}'" + (f" (first defined at line {first.line})" if first else ""),
+                        "E005", f"duplicate key '{key}'" + (f" (first defined at line {first[0] + 1})" if first else ""),
                         span=_span(file, knode), hint="YAML keeps only the last value; remove one of them"))
                     continue
-                smap.keys[path + (key,)] = _span(file, knode)
-                out[key] = build(vnode, path + (key,))
+                kpath = path + (key,)
+                smap.keys[kpath] = (knode.start_mark.line, knode.start_mark.column)
+                out[key] = build(vnode, kpath)
             return out
         return None
 

@@ -95,6 +95,7 @@ def render_pipeline(pipeline: Pipeline):
         if doc["Type"] == "Condition":
             for key in ("IfSteps", "ElseSteps"):
                 doc["Arguments"][key] = [docs[n] for n in doc["Arguments"][key]]
+    nested = _branch_members(pipeline)
     definition = {
         "Version": DEFINITION_VERSION,
         "Metadata": {},
@@ -103,7 +104,7 @@ def render_pipeline(pipeline: Pipeline):
             "ExperimentName": {"Get": "Execution.PipelineName"},
             "TrialName": {"Get": "Execution.PipelineExecutionId"},
         },
-        "Steps": [to_json(docs[n]) for n in pipeline.steps if n not in _branch_members(pipeline)],
+        "Steps": [to_json(docs[n]) for n in pipeline.steps if n not in nested],
     }
     uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
     return definition, uploads, graph, []

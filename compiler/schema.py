@@ -15,10 +15,22 @@ def schema_text() -> str:
 
 
 @lru_cache(maxsize=1)
+def schema_dict() -> dict:
+    return json.loads(schema_text())
+
+
+@lru_cache(maxsize=1)
+def _fast_check():
+    from .schema_fast import compile_schema
+
+    return compile_schema(schema_dict())
+
+
+@lru_cache(maxsize=1)
 def _validator():
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(schema_text()))
+    return Draft202012Validator(schema_dict())
 
 
 def _describe(err) -> tuple[str, str | None, tuple, bool]:
@@ -51,6 +63,8 @@ def _describe(err) -> tuple[str, str | None, tuple, bool]:
 
 def validate_document(data) -> list[tuple[Diagnostic, bool]]:
     """Schema diagnostics (path-based), each with a flag: point at the key rather than the value."""
+    if _fast_check()(data):
+        return []
     from jsonschema.exceptions import best_match
 
     out = []

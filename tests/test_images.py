@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
 
@@ -23,15 +24,19 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1"]
 @pytest.fixture(scope="module")
 def sdk():
     """sagemaker.image_uris with botocore's endpoint resolver built once (same data, faster)."""
-    os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
-    from sagemaker import image_uris, utils
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SDK v2 deprecation notice
+        from sagemaker import image_uris, utils
 
     resolver = utils._botocore_resolver()
     original = utils._botocore_resolver
     utils._botocore_resolver = lambda: resolver
-    logging.getLogger("sagemaker").setLevel(logging.CRITICAL)
+    sm_logger = logging.getLogger("sagemaker")
+    level = sm_logger.level
+    sm_logger.setLevel(logging.CRITICAL)
     yield image_uris
     utils._botocore_resolver = original
+    sm_logger.setLevel(level)
 
 
 def oracle(sdk, framework, region, version=None, **kw):
@@ -293,7 +298,8 @@ def test_does_not_import_sagemaker_and_timing():
         t3 = time.perf_counter()
         print(json.dumps({"uri": uri, "import_ms": (t1 - t0) * 1e3,
                           "first_ms": (t2 - t1) * 1e3, "second_ms": (t3 - t2) * 1e3,
-                          "sagemaker": sorted(m for m in sys.modules if m.split(".")[0] == "sagemaker"),
+                          "sagemaker": sorted(m for m in sys.modules
+                                              if m.split(".")[0] == "sagemaker"),
                           "botocore": "botocore" in sys.modules}))
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
