@@ -64,6 +64,7 @@ def compile_(
     file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the definition JSON here (default: stdout).")] = None,
     manifest: Annotated[Optional[Path], typer.Option("--manifest", help="Also write the upload manifest (local file -> S3 key) as JSON.")] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="Indent the JSON for reading (the canonical form is compact).")] = False,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
 ):
@@ -71,11 +72,14 @@ def compile_(
 
     Example: [bold]mlpc compile pipelines/breast-cancer.yaml -o build/definition.json --var bucket=my-bucket[/bold]
     """
+    from ..emit import emit_pretty
+
     res = compile_or_exit(file, var, vars_file)
+    text = emit_pretty(res.definition) if pretty else res.definition_json + "\n"
     if output is None:
-        sys.stdout.write(res.definition_json)
+        sys.stdout.write(text)
     else:
-        _atomic_write(output, res.definition_json)
+        _atomic_write(output, text)
         typer.echo(f"wrote {output} ({len(res.definition_json):,} characters, {len(res.uploads)} code uploads)", err=True)
     if manifest is not None:
         _atomic_write(manifest, json.dumps({"pipeline": res.pipeline.name, "uploads": [u.to_json() for u in res.uploads]},
