@@ -6,6 +6,9 @@ substituted here; they compile to pipeline expressions.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -14,26 +17,66 @@ from .diagnostics import Diagnostic, did_you_mean
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
-def render_tree(data, variables: dict) -> tuple[object, list[Diagnostic]]:
-    """Render every string scalar that contains a template marker."""
+def render_tree(data, variables: dict, changed: dict | None = None,
+                renamed: dict | None = None) -> tuple[object, list[Diagnostic]]:
+    """Render every string scalar, and every mapping key, that contains a template marker.
+
+    `changed`, when given, receives path -> (original, rendered) for every rendered string, so
+    positions found in the rendered text can be mapped back to the file; `renamed` receives
+    rendered path -> path as written for every rendered key. Paths in diagnostics are as written.
+    """
     diags: list[Diagnostic] = []
 
-    def walk(node, path):
-        if isinstance(node, dict):
-            return {k: walk(v, path + (k,)) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v, path + (i,)) for i, v in enumerate(node)]
-        if isinstance(node, str) and ("{{" in node or "{%" in node):
-            try:
-                return _ENV.from_string(node).render(variables)
-            except UndefinedError as exc:
-                name = str(exc.message or exc).split("'")[1] if "'" in str(exc) else str(exc)
-                hint = did_you_mean(name, variables) or "define it under `vars:`, or pass --var NAME=VALUE / --vars-file"
-                diags.append(Diagnostic("T001", f"undefined template variable '{name}'", path=path, hint=hint))
-            except TemplateError as exc:
-                diags.append(Diagnostic("T002", f"template error: {exc}", path=path,
-                                        hint="compile-time templates use Jinja2 syntax: {{ name }}"))
-            return node
-        return node
+    def render(text, path, at_key=False):
+        try:
+            out = _ENV.from_string(text).render(variables)
+        except Exception as exc:  # any failure of a user's template is a user error
+            diag = _template_error(exc, text, path, variables)
+            diags.append(replace(diag, at_key=True, offset=0) if at_key else diag)
+            return text
+        if changed is not None and out != text:
+            changed[path] = (text, out)
+        return out
 
-    return walk(data, ()), diags
+    def walk(node, path, new_path):
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                nk = render(k, path + (k,), at_key=True) if _is_template(k) else k
+                if nk != k:
+                    if nk in node or nk in out:
+                        diags.append(Diagnostic("T003", f"key renders to '{nk}', which is already a key here",
+                                                path=path + (k,), hint="keys must stay unique after templating", at_key=True))
+                        continue
+                    if renamed is not None:
+                        renamed[new_path + (nk,)] = path + (k,)
+                out[nk] = walk(v, path + (k,), new_path + (nk,))
+            return out
+        if isinstance(node, list):
+            return [walk(v, path + (i,), new_path + (i,)) for i, v in enumerate(node)]
+        return render(node, path) if _is_template(node) else node
+
+    return walk(data, (), ()), diags
+
+
+def _is_template(value) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+
+
+def _template_error(exc: Exception, text: str, path: tuple, variables: dict) -> Diagnostic:
+    first = min((i for i in (text.find("{{"), text.find("{%")) if i >= 0), default=0)
+    message = getattr(exc, "message", None) or str(exc)
+    m = _UNDEFINED.match(message) if isinstance(exc, UndefinedError) else None
+    if m:
+        name = m.group(1)
+        use = re.search(r"(\{\{|\{%)[^}]*?\b" + re.escape(name) + r"\b", text)
+        offset = use.end() - len(name) if use else first
+        hint = did_you_mean(name, variables) or "define it under `vars:`, or pass --var NAME=VALUE / --vars-file"
+        return Diagnostic("T001", f"undefined template variable '{name}'", path=path, hint=hint, offset=offset)
+    if isinstance(exc, TemplateError):
+        return Diagnostic("T002", f"template error: {message}", path=path, offset=first,
+                          hint="compile-time templates use Jinja2 syntax: {{ name }}, {{ name | default('x') }}")
+    return Diagnostic("T002", f"template error: {type(exc).__name__}: {message}", path=path, offset=first)

@@ -20,8 +20,9 @@ def container(step, ctx, origins: dict, prefix: tuple, *, json_env: bool = False
         env = {"SAGEMAKER_PROGRAM": step.get("entry_point").split("/")[-1] if not src else step.get("entry_point"),
                "SAGEMAKER_SUBMIT_DIRECTORY": uri, "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
                "SAGEMAKER_REGION": ctx.pipeline.region, **env}
-    out["Environment"] = env
-    origins[prefix + ("Environment",)] = ("environment",)
+    if env:  # an empty map says nothing; the SDK's RegisterModel(estimator=...) leaves it out too
+        out["Environment"] = env
+        origins[prefix + ("Environment",)] = ("environment",)
     out["ModelDataUrl"] = ctx.value(step, ("model_data",))
     origins[prefix + ("ModelDataUrl",)] = ("model_data",)
     return out

@@ -5,6 +5,10 @@ from __future__ import annotations
 from .common import add_cache, add_retry, check_arguments, envelope
 from .model import container
 
+# Frameworks whose SDK model classes record `Framework` on the package's container when
+# registering (SKLearnModel.register, XGBoostModel.register, ...): the upper-cased name.
+FRAMEWORK_MODELS = frozenset({"sklearn", "xgboost", "pytorch", "tensorflow", "mxnet", "chainer"})
+
 METRIC_SLOTS = {
     "model_statistics": ("ModelQuality", "Statistics"), "model_constraints": ("ModelQuality", "Constraints"),
     "data_statistics": ("ModelDataQuality", "Statistics"), "data_constraints": ("ModelDataQuality", "Constraints"),
@@ -30,7 +34,10 @@ def render(step, ctx) -> dict:
                      ("InferenceSpecification", "SupportedRealtimeInferenceInstanceTypes"): ("inference_instances",),
                      ("InferenceSpecification", "SupportedTransformInstanceTypes"): ("transform_instances",),
                      ("CustomerMetadataProperties",): ("customer_metadata",)}
-    spec = {"Containers": [container(step, ctx, origins, ("InferenceSpecification", "Containers", 0))],
+    box = container(step, ctx, origins, ("InferenceSpecification", "Containers", 0))
+    if step.get("framework") in FRAMEWORK_MODELS:
+        box["Framework"] = step.get("framework").upper()
+    spec = {"Containers": [box],
             "SupportedContentTypes": list(step.get("content_types")),
             "SupportedResponseMIMETypes": list(step.get("response_types"))}
     if step.get("inference_instances") is not None:
@@ -50,7 +57,7 @@ def render(step, ctx) -> dict:
             args[member] = ctx.value(step, (key,))
             origins[(member,)] = (key,)
     args["InferenceSpecification"] = spec
-    args["CertifyForMarketplace"] = False
+    # No CertifyForMarketplace: SageMaker Pipelines sets it at execution time (the SDK pops it too).
     args["ModelApprovalStatus"] = ctx.value(step, ("approval_status",), step.get("approval_status", "PendingManualApproval"))
     args["SkipModelValidation"] = "None"
     args = check_arguments(step, ctx, "CreateModelPackage", args, origins)

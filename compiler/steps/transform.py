@@ -22,7 +22,8 @@ def render(step, ctx) -> dict:
         out_path = ctx.value(step, ("output", "path"))
     else:
         p = ctx.pipeline
-        out_path = Join("/", ("s3:/", p.bucket, p.name, ExecutionVariable("PipelineExecutionId"), step.name, "output"))
+        # s3://BUCKET/PIPELINE/EXECUTION_ID/STEP, as the SDK's Transformer builds it in a pipeline
+        out_path = Join("/", ("s3:/", p.bucket, p.name, ExecutionVariable("PipelineExecutionId"), step.name))
     tout = {"S3OutputPath": out_path}
     for key, member in (("accept", "Accept"), ("assemble_with", "AssembleWith")):
         if spec_out.get(key) is not None:

@@ -51,6 +51,11 @@ def render(step, ctx) -> dict:
         "HyperParameterTuningJobObjective": {"Type": step.get("objective")["type"], "MetricName": metric},
         "ParameterRanges": _ranges(step, ctx),
     }
+    # A tuning job's own resource member (as the SDK's HyperparameterTuner writes it); it also
+    # takes InstanceConfigs, which ResourceConfig in a TrainingJobDefinition does not.
+    definition["HyperParameterTuningResourceConfig"] = definition.pop("ResourceConfig")
+    origins = {(("HyperParameterTuningResourceConfig",) + k[1:] if k[:1] == ("ResourceConfig",) else k): v
+               for k, v in origins.items()}
     args = {"HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
     shifted = {("TrainingJobDefinition",) + k: v for k, v in origins.items()}
     shifted.update({("HyperParameterTuningJobConfig", "ResourceLimits", "MaxNumberOfTrainingJobs"): ("max_jobs",),
