@@ -1,0 +1,5 @@
+"""`python -m mlpc`."""
+
+from .cli import main
+
+main()
