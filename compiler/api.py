@@ -7,6 +7,7 @@ as diagnostics with FILE:LINE:COL spans.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,9 @@ class CompileResult:
         return self.definition_json is not None and not self.diagnostics
 
 
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def parse_var_args(pairs: list[str]) -> tuple[dict, list[Diagnostic]]:
     out, diags = {}, []
     for p in pairs or []:
@@ -39,6 +43,10 @@ def parse_var_args(pairs: list[str]) -> tuple[dict, list[Diagnostic]]:
                                     hint="e.g. --var bucket=my-bucket"))
             continue
         k, v = p.split("=", 1)
+        if not _VAR_NAME.fullmatch(k.strip()):
+            diags.append(Diagnostic("C001", f"--var '{p}': '{k}' is not a template variable name", span=Span("<command line>", 1, 1),
+                                    hint="names are letters, digits and _, not starting with a digit, e.g. --var bucket=my-bucket"))
+            continue
         out[k.strip()] = v
     return out, diags
 
@@ -100,25 +108,25 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     located = list(diags)
     data = loaded.data
     doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
-    rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables})
+    rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables}, smap.rendered, smap.renamed)
     located += [smap.locate(d) for d in tdiags]
     schema_diags = schema.validate_document(rendered)
     located += [smap.locate(d, key=at_key) for d, at_key in schema_diags]
     if located:
         result.diagnostics = sort_diagnostics(located)
         return result
+    from .emit import check_names, check_size, emit_json
+
     pipeline, mdiags = build_model(rendered, base_dir)
     result.pipeline = pipeline
     definition, uploads, graph, rdiags = render_pipeline(pipeline)
-    located += [smap.locate(d) for d in mdiags + rdiags]
+    located += [smap.locate(d) for d in mdiags + rdiags + check_names(pipeline)]
     result.graph = graph
     if located:
         result.diagnostics = sort_diagnostics(located)
         return result
-    from .emit import emit_json, check_limits
-
     text = emit_json(definition)
-    limit_diags = [smap.locate(d) for d in check_limits(pipeline, text)]
+    limit_diags = [smap.locate(d) for d in check_size(text)]
     if limit_diags:
         result.diagnostics = sort_diagnostics(limit_diags)
         return result

@@ -32,6 +32,8 @@ class Diagnostic:
     span: Span | None = None
     # extra column offset inside a scalar (e.g. position of a token in an expression)
     offset: int = field(default=0, compare=False)
+    # locate at the mapping key of `path` rather than at its value (e.g. a template in a key)
+    at_key: bool = field(default=False, compare=False)
 
     def at(self, span: Span) -> "Diagnostic":
         return replace(self, span=span)

@@ -22,6 +22,11 @@ def emit_pretty(definition: dict) -> str:
 
 
 def check_limits(pipeline, text: str) -> list[Diagnostic]:
+    return check_names(pipeline) + check_size(text)
+
+
+def check_names(pipeline) -> list[Diagnostic]:
+    """Service limits on names and lengths (checked before rendering, so reported with everything else)."""
     from . import shapes
 
     limits = shapes.pipeline_limits()
@@ -45,7 +50,15 @@ def check_limits(pipeline, text: str) -> list[Diagnostic]:
     if pipeline.display_name and len(pipeline.display_name) > limits.get("display_name_max", 256):
         diags.append(Diagnostic("L014", f"display_name is longer than {limits.get('display_name_max')} characters",
                                 path=("pipeline", "display_name")))
-    maximum = limits.get("definition_max", 1048576)
+    return diags
+
+
+def check_size(text: str) -> list[Diagnostic]:
+    """The definition-size limit, on the emitted text."""
+    from . import shapes
+
+    diags = []
+    maximum = shapes.pipeline_limits().get("definition_max", 1048576)
     if len(text) > maximum:
         diags.append(Diagnostic("L015", f"the compiled definition has {len(text):,} characters; SageMaker accepts at most {maximum:,}",
                                 path=("steps",), hint="split the pipeline, or move large literals (e.g. environment values) out of it"))

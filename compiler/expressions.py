@@ -77,6 +77,18 @@ class Join(Expr):
         return {"Std:Join": {"On": self.on, "Values": [to_json(v) for v in self.values]}}
 
 
+@dataclass(frozen=True)
+class Unresolved(Expr):
+    """Stands in for a value that already has a diagnostic (a bad reference, a missing file), so
+    later checks (request shapes, types) stay quiet about it. Never reaches a definition."""
+
+    text: str
+    type: str | None = None
+
+    def to_json(self):
+        return {"Get": f"Unresolved.{self.text}"}
+
+
 def to_json(value):
     """Serialise a tree that may contain Expr values."""
     if isinstance(value, Expr):
@@ -96,11 +108,20 @@ class Ref:
     offset: int
 
 
+@dataclass(frozen=True)
+class Malformed:
+    """A `${` that does not form a reference: its problem and column offset in the scalar."""
+
+    message: str
+    offset: int
+    hint: str | None = None
+
+
 _REF = re.compile(r"\$\{([^}]*)\}")
 
 
 def parse_interpolated(text: str) -> list:
-    """Split a string into literal parts and Refs. `$${` escapes a literal `${`."""
+    """Split a string into literal parts, Refs and Malformed. `$${` escapes a literal `${`."""
     parts: list = []
     pos = 0
     buf = ""
@@ -110,11 +131,24 @@ def parse_interpolated(text: str) -> list:
             pos += 3
             continue
         m = _REF.match(text, pos)
-        if m:
+        if m or text.startswith("${", pos):
             if buf:
                 parts.append(buf)
                 buf = ""
-            parts.append(Ref(m.group(1).strip(), m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))))
+            if m is None:
+                parts.append(Malformed("'${' is not closed with '}'", pos,
+                                       "write ${params.NAME}, or $${ for a literal '${'"))
+                return parts
+            inner = m.group(1)
+            if "${" in inner:
+                parts.append(Malformed("'${' is not closed with '}'", pos,
+                                       "write ${params.NAME}, or $${ for a literal '${'"))
+                return parts
+            if not inner.strip():
+                parts.append(Malformed("empty reference '${}'", pos,
+                                       "references are ${params.X}, ${execution.X}, ${steps.STEP.PROPERTY} or ${files.FILE.PATH}"))
+            else:
+                parts.append(Ref(inner.strip(), m.start(1) + (len(inner) - len(inner.lstrip()))))
             pos = m.end()
             continue
         buf += text[pos]
@@ -143,6 +177,9 @@ _TOKEN = re.compile(r"""
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 COMPARISONS = {">=": "GreaterThanOrEqualTo", ">": "GreaterThan", "<=": "LessThanOrEqualTo",
                "<": "LessThan", "==": "Equals", "!=": "NotEquals"}
+
+
+_SYMBOLS = {"lp": "(", "rp": ")", "lb": "[", "rb": "]", "comma": ",", "op": "comparison operator"}
 
 
 class ConditionSyntaxError(Exception):
@@ -183,6 +220,9 @@ def _tokenize(text: str):
     pos, out = 0, []
     while pos < len(text):
         m = _TOKEN.match(text, pos)
+        if not m and text[pos] in "'\"":
+            raise ConditionSyntaxError(f"string starting with {text[pos]} is not closed", pos,
+                                       f"end it with a matching {text[pos]}")
         if not m:
             raise ConditionSyntaxError(f"unexpected character {text[pos]!r} in condition", pos,
                                        "operands are params.X, steps.X.Path, files.F.json.path, execution.X, numbers or quoted strings")
@@ -206,7 +246,7 @@ def parse_condition(text: str):
         nonlocal i
         tok = toks[i]
         if (kind and tok[0] != kind) or (value and tok[1] != value):
-            want = value or kind
+            want = value or _SYMBOLS.get(kind, kind)
             got = tok[1] or "end of condition"
             raise ConditionSyntaxError(f"expected {want!r}, found {got!r}", tok[2])
         i += 1
@@ -264,7 +304,10 @@ def parse_condition(text: str):
         if kind == "lp":
             take()
             node = disjunction()
-            take("rp")
+            if peek()[0] != "rp":
+                raise ConditionSyntaxError(f"expected ')' to close the '(' at character {off + 1}, found "
+                                           f"{peek()[1] or 'end of condition'!r}", peek()[2], "every '(' needs a matching ')'")
+            take()
             return node
         return comparison()
 

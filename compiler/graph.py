@@ -16,6 +16,7 @@ class Graph:
     nodes: list  # step names, document order
     edges: dict = field(default_factory=dict)  # (upstream, downstream) -> label: "data" | "depends_on" | "then" | "else"
     types: dict = field(default_factory=dict)
+    origins: dict = field(default_factory=dict)  # (upstream, downstream) -> YAML path that created the edge
 
     def upstream(self, step: str) -> list:
         return [u for (u, d) in self.edges if d == step]
@@ -51,9 +52,20 @@ def find_cycle(graph: Graph) -> list | None:
 
 
 def cycle_diagnostic(graph: Graph, cycle: list, paths: dict) -> Diagnostic:
-    # graphlib reports the cycle reversed (node, its predecessor, ...); print it in flow order
-    flow = list(reversed(cycle))
-    text = " -> ".join(flow)
-    first = flow[0]
-    return Diagnostic("G001", f"dependency cycle: {text}", path=paths.get(first, ("steps", first)),
-                      hint="a step cannot depend, directly or through others, on itself; remove one of these references or depends_on")
+    """Name the cycle in flow order, starting at its first step in the document, and point at
+    the reference (or depends_on / branch entry) of that step which closes the cycle."""
+    ring = list(cycle[:-1]) if len(cycle) > 1 and cycle[0] == cycle[-1] else list(cycle)
+    if any((a, b) not in graph.edges for a, b in zip(ring, ring[1:])):
+        ring.reverse()  # graphlib lists predecessors first; be robust to either order
+    pos = {n: i for i, n in enumerate(graph.nodes)}
+    k = min(range(len(ring)), key=lambda i: pos.get(ring[i], 0))
+    ring = ring[k:] + ring[:k]
+    first, closing = ring[0], ring[-1]
+    text = " -> ".join(ring + [first])
+    where = graph.origins.get((closing, first)) or paths.get(first, ("steps", first))
+    label = graph.edges.get((closing, first))
+    why = {"data": f"'{first}' uses a property of '{closing}'", "depends_on": f"'{first}' depends on '{closing}'"}.get(
+        label, f"'{closing}' runs '{first}' in its {label} branch")
+    return Diagnostic("G001", f"dependency cycle: {text}", path=where,
+                      hint=f"each step runs after the one before it; here {why}. "
+                           "Remove one of these references, depends_on entries or branch entries")

@@ -6,6 +6,7 @@ returned as diagnostics, never raised.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -23,13 +24,30 @@ class SourceMap:
     file: str
     values: dict = field(default_factory=dict)  # path -> (line0, col0) of the value node
     keys: dict = field(default_factory=dict)  # path -> (line0, col0) of the mapping key
-    styles: dict = field(default_factory=dict)  # path -> scalar style ('' plain, '"', "'", '|', '>')
+    styles: dict = field(default_factory=dict)  # path -> scalar style ('' plain, '"', "'", '|', '>'); scalars only
+    text: str = ""  # the source, for positions inside scalars
+    rendered: dict = field(default_factory=dict)  # path -> (original, rendered) for template-expanded scalars
+    renamed: dict = field(default_factory=dict)  # path with a template-rendered key -> the path as written
+
+    def as_written(self, path: tuple) -> tuple:
+        """`path` with rendered keys replaced by the keys as written in the file."""
+        if self.renamed:
+            for i in range(len(path), 0, -1):
+                if path[:i] in self.renamed:
+                    return self.renamed[path[:i]] + path[i:]
+        return path
 
     def span(self, path: tuple, *, key: bool = False) -> Span:
-        """The closest known span for `path` (walking up to the nearest ancestor)."""
-        path = tuple(path)
+        """The closest known span for `path` (walking up to the nearest ancestor).
+
+        A mapping or list is located at its key (`inputs:`), a scalar at its value.
+        """
+        return self._span(self.as_written(tuple(path)), key)
+
+    def _span(self, path: tuple, key: bool) -> Span:
         while True:
-            pos = (self.keys.get(path) if key else None) or self.values.get(path) or self.keys.get(path)
+            pos = self.keys.get(path) if key or path not in self.styles else None
+            pos = pos or self.values.get(path) or self.keys.get(path)
             if pos is not None:
                 return Span(self.file, pos[0] + 1, pos[1] + 1)
             if not path:
@@ -37,13 +55,108 @@ class SourceMap:
             path = path[:-1]
 
     def locate(self, diag: Diagnostic, *, key: bool = False) -> Diagnostic:
+        """Give `diag` its FILE:LINE:COL: the node at its path, plus its offset inside a scalar."""
         if diag.span is not None:
             return diag
-        span = self.span(diag.path, key=key)
-        if diag.offset and tuple(diag.path) in self.values and self.styles.get(tuple(diag.path)) in ("", '"', "'"):
-            quote = 1 if self.styles.get(tuple(diag.path)) in ('"', "'") else 0
-            span = Span(span.file, span.line, span.col + diag.offset + quote)
+        key = key or diag.at_key
+        path = self.as_written(tuple(diag.path))
+        span = self._span(path, key)
+        if diag.offset and not key and path in self.styles and path in self.values:
+            offset = diag.offset
+            if path in self.rendered:
+                offset = _original_offset(*self.rendered[path], offset)
+            line, col = scalar_position(self.text, self.values[path], self.styles[path], offset)
+            span = Span(span.file, line, col)
         return diag.at(span)
+
+
+def _original_offset(original: str, rendered: str, offset: int) -> int:
+    """Map an offset in a template-rendered string back to the string as written."""
+    from difflib import SequenceMatcher
+
+    best = 0
+    for a, b, size in SequenceMatcher(None, original, rendered, autojunk=False).get_matching_blocks():
+        if b <= offset < b + size:
+            return a + (offset - b)
+        if b + size <= offset:
+            best = a + size
+    return best
+
+
+def scalar_position(text: str, start: tuple, style: str, offset: int) -> tuple[int, int]:
+    """Line and column (from 1) of character `offset` of a scalar's value, given the scalar's
+    (line0, col0); decodes quoting, escapes and line folding. Folded block scalars (>) are approximate."""
+    lines = text.splitlines()
+    walker = _block_chars if style in ("|", ">") else _flow_chars
+    last, i = start, -1
+    for i, pos in enumerate(walker(lines, start[0], start[1], style)):
+        last = pos
+        if i == offset:
+            return pos[0] + 1, pos[1] + 1
+    return last[0] + 1, last[1] + (2 if i >= 0 else 1)  # the end of the value
+
+
+def _flow_chars(lines, ln, col, style):
+    """(line, col) from 0 of each character of a plain or quoted scalar's value."""
+    quoted = style in ('"', "'")
+    col += 1 if quoted else 0
+    while ln < len(lines):
+        text = lines[ln]
+        end = len(text.rstrip(" \t"))
+        i, continued = col, False
+        while i < len(text):
+            ch = text[i]
+            if quoted and ch == style:
+                if style == "'" and text[i + 1:i + 2] == "'":
+                    yield ln, i
+                    i += 2
+                    continue
+                return
+            if style == '"' and ch == "\\":
+                nxt = text[i + 1:i + 2]
+                if not nxt:  # escaped line break: nothing is produced
+                    continued = True
+                    break
+                yield ln, i
+                i += {"x": 4, "u": 6, "U": 10}.get(nxt, 2)
+                continue
+            if i >= end:  # trailing whitespace before a folded line break
+                break
+            yield ln, i
+            i += 1
+        ln += 1
+        blanks = 0
+        while ln < len(lines) and not lines[ln].strip() and not continued:
+            yield ln, 0  # each blank line is a newline
+            ln, blanks = ln + 1, blanks + 1
+        if ln < len(lines) and not continued and not blanks:
+            yield ln - 1, len(text)  # a single line break folds into a space
+        if ln < len(lines):
+            col = len(lines[ln]) - len(lines[ln].lstrip(" \t"))
+
+
+def _block_chars(lines, ln, col, style):
+    """(line, col) from 0 of each character of a literal (|) or folded (>) block scalar."""
+    header = lines[ln][col:] if ln < len(lines) else ""
+    digits = [c for c in header.split("#")[0] if c.isdigit()]
+    body = range(ln + 1, len(lines))
+    first = next((i for i in body if lines[i].strip()), None)
+    if first is None:
+        return
+    indent = int(digits[0]) if digits else len(lines[first]) - len(lines[first].lstrip(" "))
+    i = ln + 1
+    while i < len(lines):
+        text = lines[i]
+        if text.strip() and len(text) - len(text.lstrip(" ")) < indent:
+            return
+        for c in range(indent, len(text)):
+            yield i, c
+        nxt = i + 1
+        if style == ">" and text.strip() and nxt < len(lines) and not lines[nxt].strip():
+            i = nxt  # folded: a break followed by blank lines is dropped
+            continue
+        yield i, len(text)
+        i = nxt
 
 
 @dataclass
@@ -62,7 +175,7 @@ _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
-    smap = SourceMap(file)
+    smap = SourceMap(file, text=text)
     if len(text.encode("utf-8", "replace")) > MAX_BYTES:
         return None, [Diagnostic("E001", f"file is larger than {MAX_BYTES // 1024} KiB", span=Span(file, 1, 1),
                                  hint="split the pipeline or remove embedded data")]
@@ -70,20 +183,14 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        msg = f"YAML syntax error: {exc.problem or exc.context}"
-        if exc.context and exc.problem:
-            msg += f" ({exc.context})"
-        return None, [Diagnostic("E002", msg, span=Span(file, line, col),
-                                 hint="check indentation and quoting on this line or the one above")]
+        return None, [_syntax_error(exc, text, file)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic("E002", f"YAML error: {exc}", span=Span(file, 1, 1))]
     finally:
         loader.dispose()
     if root is None:
-        return None, [Diagnostic("E003", "file is empty", span=Span(file, 1, 1),
-                                 hint="start from `mlpc init` or the examples in pipelines/")]
+        return None, [Diagnostic("E003", "file is empty: expected a pipeline document", span=Span(file, 1, 1),
+                                 hint="start from `mlpc init` or the examples in pipelines/ (top-level fields: pipeline, parameters, steps)")]
     diags: list[Diagnostic] = []
     aliases = [0]
     seen_nodes: set[int] = set()
@@ -105,31 +212,44 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
             if path not in styles:
                 styles[path] = node.style or ""
             ctor = ctors.get(node.tag)
-            return ctor(loader, node) if ctor is not None else loader.construct_object(node, deep=True)
+            value = ctor(loader, node) if ctor is not None else loader.construct_object(node, deep=True)
+            if isinstance(value, float) and not math.isfinite(value):
+                diags.append(Diagnostic("E007", f"{node.value} is not a finite number", span=_span(file, node),
+                                        hint="a pipeline definition is JSON, which has no NaN or infinity"))
+            return value
         if isinstance(node, SequenceNode):
             return [build(child, path + (i,)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
-            loader.flatten_mapping(node)
-            out: dict = {}
-            for knode, vnode in node.value:
-                kctor = ctors.get(knode.tag) if knode.__class__ is ScalarNode else None
-                key = kctor(loader, knode) if kctor is not None else loader.construct_object(knode, deep=True)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    diags.append(Diagnostic("E004", "mapping keys must be plain scalars", span=_span(file, knode)))
-                    continue
-                if isinstance(key, bool) or not isinstance(key, str):
-                    key = str(key).lower() if isinstance(key, bool) else str(key)
-                if key in out:
-                    first = smap.keys.get(path + (key,))
-                    diags.append(Diagnostic(
-                        "E005", f"duplicate key '{key}'" + (f" (first defined at line {first[0] + 1})" if first else ""),
-                        span=_span(file, knode), hint="YAML keeps only the last value; remove one of them"))
-                    continue
-                kpath = path + (key,)
-                smap.keys[kpath] = (knode.start_mark.line, knode.start_mark.column)
-                out[key] = build(vnode, kpath)
-            return out
+            return build_mapping(node, path)
         return None
+
+    def build_mapping(node: MappingNode, path: tuple) -> dict:
+        own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+        loader.flatten_mapping(node)  # merged (<<) entries first, each overriding the ones before it
+        entries, winner = [], {}
+        for knode, vnode in node.value:
+            kctor = ctors.get(knode.tag) if knode.__class__ is ScalarNode else None
+            key = kctor(loader, knode) if kctor is not None else loader.construct_object(knode, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                diags.append(Diagnostic("E004", "mapping keys must be plain scalars", span=_span(file, knode)))
+                continue
+            if isinstance(key, bool) or not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            is_own = id(knode) in own
+            if is_own and key in winner and winner[key][2]:
+                first = winner[key][0].start_mark.line + 1
+                diags.append(Diagnostic("E005", f"duplicate key '{key}' (first defined at line {first})",
+                                        span=_span(file, knode), hint="YAML keeps only the last value; remove one of them"))
+                continue
+            entries.append(key)
+            winner[key] = (knode, vnode, is_own)  # an own key overrides a merged one
+        out: dict = {}
+        for key in dict.fromkeys(entries):
+            knode, vnode, _ = winner[key]
+            kpath = path + (key,)
+            smap.keys[kpath] = (knode.start_mark.line, knode.start_mark.column)
+            out[key] = build(vnode, kpath)
+        return out
 
     try:
         data = build(root, ())
@@ -141,6 +261,27 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
         span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
         return None, [Diagnostic("E002", f"YAML error: {getattr(exc, 'problem', exc)}", span=span)]
     return Loaded(data, smap, text), diags
+
+
+def _syntax_error(exc, text: str, file: str) -> Diagnostic:
+    """A parser error at the point it was noticed, naming where the unfinished construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or exc.context
+    hint = "check indentation and quoting on this line or the one above"
+    lines = text.splitlines()
+    char = lines[line - 1][col - 1:col] if 0 < line <= len(lines) else ""
+    tab = char == "\t" or "tab" in problem
+    if tab:
+        problem, hint = "a tab character is not allowed here", "YAML indents with spaces only; replace the tab"
+    msg = f"YAML syntax error: {problem}"
+    ctx = exc.context_mark
+    if exc.context and exc.problem and ctx is not None and not tab:
+        where = f"line {ctx.line + 1}, column {ctx.column + 1}"
+        msg += f" ({exc.context} that starts at {where})" if (ctx.line, ctx.column) != (line - 1, col - 1) else f" ({exc.context})"
+    if "mapping values are not allowed" in problem:
+        hint = "a key is indented differently from its siblings, or a value contains ': ' and needs quotes"
+    return Diagnostic("E002", msg, span=Span(file, line, col), hint=hint)
 
 
 class _TooManyAliases(Exception):
@@ -159,5 +300,8 @@ def load_file(path: str | FsPath, display: str | None = None) -> tuple[Loaded | 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic("E001", f"file is not UTF-8 (byte {exc.start})", span=Span(name, 1, 1))]
+        before = raw[:exc.start]
+        line, col = before.count(b"\n") + 1, len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        return None, [Diagnostic("E001", f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                                 span=Span(name, line, col), hint="save the file as UTF-8")]
     return load_text(text, name)

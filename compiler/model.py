@@ -78,8 +78,8 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         default = spec.get("default")
         enum = tuple(spec["enum"]) if spec.get("enum") else None
         if default is not None and not _fits(default, ptype):
-            diags.append(Diagnostic("M001", f"default {default!r} of parameter '{name}' is not a {ptype}",
-                                    path=path + ("default",), hint=f"give a {ptype.lower()} value or change the type"))
+            diags.append(Diagnostic("M001", f"default {default!r} of parameter '{name}' is not {_article(ptype)} {ptype}",
+                                    path=path + ("default",), hint=f"give {_article(ptype)} {ptype.lower()} value or change the type"))
         if enum and ptype != "String":
             diags.append(Diagnostic("M002", f"enum is only allowed on String parameters ('{name}' is {ptype})",
                                     path=path + ("enum",)))
@@ -117,6 +117,10 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
     return pipe, diags
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _fits(value, ptype: str) -> bool:
     if ptype != "Boolean" and isinstance(value, bool):
         return False
@@ -139,7 +143,7 @@ def coerce_param_value(text: str, param: Parameter) -> tuple[object, str | None]
         else:
             value = text
     except ValueError:
-        return None, f"'{text}' is not a{'n' if t[0] in 'IA' else ''} {t}"
+        return None, f"'{text}' is not {_article(t)} {t}"
     if param.enum and value not in param.enum:
         return None, f"'{text}' is not one of {', '.join(param.enum)}"
     return value, None

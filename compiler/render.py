@@ -84,7 +84,7 @@ def render_pipeline(pipeline: Pipeline):
     for name, step in pipeline.steps.items():
         docs[name] = table[step.type](step, ctx)
     graph, gdiags = build_graph(pipeline, resolver, docs)
-    diags = resolver.diagnostics + ctx.diagnostics + gdiags
+    diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags
     if diags:
         return None, [], graph, diags
     for name, doc in docs.items():
@@ -108,6 +108,21 @@ def render_pipeline(pipeline: Pipeline):
     }
     uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
     return definition, uploads, graph, []
+
+
+SHAPE_CODE = "A001"  # request-shape findings, reported by steps/common.check_arguments
+
+
+def without_echoes(diags: list) -> list:
+    """Drop request-shape findings on a YAML value that already has a more specific diagnostic
+    (at that path or inside it): the shape error is an echo of the same mistake."""
+    specific = [d.path for d in diags if d.code != SHAPE_CODE]
+
+    def echoed(d) -> bool:
+        n = len(d.path)
+        return any(p[:n] == d.path for p in specific)
+
+    return [d for d in diags if d.code != SHAPE_CODE or not echoed(d)]
 
 
 def _branch_members(pipeline: Pipeline) -> set:
@@ -136,8 +151,9 @@ def build_graph(pipeline: Pipeline, resolver: Resolver, docs: dict) -> tuple[Gra
     diags: list[Diagnostic] = []
     graph = Graph(nodes=list(pipeline.steps), types={n: s.type for n, s in pipeline.steps.items()})
     for name, refs in resolver.references.items():
-        for target in refs:
+        for target, where in refs.items():
             graph.edges.setdefault((target, name), "data")
+            graph.origins.setdefault((target, name), where)
     branch_owner: dict = {}
     for name, step in pipeline.steps.items():
         for i, dep in enumerate(step.get("depends_on") or []):
@@ -149,6 +165,7 @@ def build_graph(pipeline: Pipeline, resolver: Resolver, docs: dict) -> tuple[Gra
                 diags.append(Diagnostic("G003", f"step '{name}' depends on itself", path=path))
             else:
                 graph.edges.setdefault((dep, name), "depends_on")
+                graph.origins.setdefault((dep, name), path)
         if step.type == "condition":
             for branch in ("then", "else"):
                 for i, target in enumerate(step.get(branch) or []):
@@ -167,6 +184,7 @@ def build_graph(pipeline: Pipeline, resolver: Resolver, docs: dict) -> tuple[Gra
                         continue
                     branch_owner[target] = (name, branch)
                     graph.edges[(name, target)] = branch
+                    graph.origins[(name, target)] = path
     if not diags:
         cycle = find_cycle(graph)
         if cycle:

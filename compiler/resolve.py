@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, did_you_mean
-from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Param, Ref,
-                          StepProperty, parse_interpolated)
+from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Malformed, Param, Ref,
+                          StepProperty, Unresolved, parse_interpolated)
 from .model import Pipeline
 
 DESCRIBE = {
@@ -36,16 +36,22 @@ class Resolver:
                 return raw.replace("$${", "${")
             return raw
         parts = parse_interpolated(raw)
-        out = []
+        out, failed = [], False
         for part in parts:
-            if isinstance(part, Ref):
+            if isinstance(part, Malformed):
+                self._err("R013", part.message, path, part.offset, part.hint)
+                failed = True
+            elif isinstance(part, Ref):
                 expr = self.ref(part, path, step)
-                if expr is None:
-                    return raw
+                failed |= expr is None
                 out.append(expr)
             else:
                 out.append(part)
-        if len(out) == 1 and isinstance(out[0], Expr):
+        if failed:  # reported above; a stand-in keeps later checks from echoing the mistake
+            return Unresolved(raw)
+        if not any(isinstance(p, Expr) for p in out):  # only escapes ($${): a plain string
+            return "".join(out)
+        if len(out) == 1:
             return out[0]
         return Join("", tuple(out))
 
@@ -55,10 +61,11 @@ class Resolver:
         handler = {"params": self._param, "parameters": self._param, "execution": self._execution,
                    "steps": self._step, "files": self._file}.get(head)
         if handler is None or not rest:
-            self._err("R001", f"unknown reference '${{{text}}}'", path, ref.offset,
-                      "references start with params., execution., steps. or files.")
+            hint = did_you_mean(head, ("params", "execution", "steps", "files")) if handler is None else None
+            self._err("R001", f"unknown reference '{text}'", path, ref.offset,
+                      (hint + " " if hint else "") + "references start with params., execution., steps. or files.")
             return None
-        return handler(rest, ref, path, step)
+        return handler(rest, Ref(text, ref.offset + len(head) + 1), path, step)
 
     def expr_type(self, value) -> str | None:
         """Type of an expression in JSON form (callback for shape checks)."""
@@ -106,7 +113,8 @@ class Resolver:
                       did_you_mean(name, self.pipeline.property_files) or "declare it under a processing step's `property_files:`")
             return None
         if not json_path:
-            self._err("R005", f"'files.{name}' needs a JSON path, e.g. files.{name}.metrics.accuracy.value", path, ref.offset)
+            self._err("R005", f"'files.{name}' needs a JSON path, e.g. files.{name}.metrics.accuracy.value",
+                      path, ref.offset + len(name))
             return None
         self._use(step, pf.step, path)
         return JsonGet(pf.step, name, json_path)
@@ -124,7 +132,7 @@ class Resolver:
                       "a step's properties exist only after it has run")
             return None
         if not prop:
-            self._err("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset)
+            self._err("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset + len(name))
             return None
         expr = self._property(target, prop, ref, path)
         if expr is not None:
@@ -133,14 +141,14 @@ class Resolver:
 
     def _property(self, target, prop, ref, path):
         ttype = target.type
-        off = ref.offset + len("steps.") + len(target.name) + 1
+        off = ref.offset + len(target.name) + 1
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}
             if ttype == "transform":
                 prop = "TransformOutput.S3OutputPath"
             elif out not in declared:
-                self._err("R009", f"step '{target.name}' has no output '{out}'", path, off,
+                self._err("R009", f"step '{target.name}' has no output '{out}'", path, off + len("outputs."),
                           did_you_mean(out, declared) or "declare it under the step's `outputs:`")
                 return None
             elif ttype in ("lambda", "callback"):
@@ -164,12 +172,12 @@ class Resolver:
 
         leaf, issue = shapes.property_type(op, prop)
         if issue is not None:
-            self._err("R011", f"{issue.message}", path, off, issue.hint)
+            self._err("R011", f"{issue.message}", path, off + _valid_prefix(op, prop), issue.hint)
             return None
         ptype = LEAF_TYPES.get(leaf)
         if ptype is None:
             self._err("R012", f"'{prop}' of step '{target.name}' is a {leaf}, not a value", path, off,
-                      "reference one of its members, e.g. …" + ("[0]" if leaf == "list" else ".Member"))
+                      _members_hint(op, prop, leaf))
             return None
         self._prop_cache[f"{target.name}.{prop}"] = ptype
         return StepProperty(target.name, prop, ptype)
@@ -177,6 +185,41 @@ class Resolver:
     def _use(self, step, target, path):
         if step is not None:
             self.references.setdefault(step, {}).setdefault(target, path)
+
+
+_SEGMENT = re.compile(r"\.?(?:[A-Za-z_]\w*|\[[^\]]*\])")
+
+
+def _valid_prefix(operation: str, prop: str) -> int:
+    """Offset of the first segment of `prop` that is not in the Describe* response shape."""
+    from . import shapes
+
+    pos = 0
+    for m in _SEGMENT.finditer(prop):
+        if shapes.property_type(operation, prop[:m.end()])[1] is not None:
+            return m.start() + (1 if m.group(0).startswith(".") else 0)
+        pos = m.end()
+    return pos
+
+
+def _members_hint(operation: str, prop: str, leaf: str) -> str:
+    """Name a few leaves below a structure/list/map property, e.g. ModelArtifacts.S3ModelArtifacts."""
+    from . import shapes
+
+    if leaf != "structure":
+        return f"index it first, e.g. {prop}[0]" if leaf == "list" else f"index it first, e.g. {prop}['key']"
+    table = shapes.load_table()
+    shape = table["shapes"][table["operations"][operation]["output"]]
+    table = table["shapes"]
+    for m in _SEGMENT.finditer(prop):
+        seg = m.group(0).lstrip(".")
+        if seg.startswith("["):
+            shape = table[shape["member" if shape["type"] == "list" else "value"]["shape"]]
+        else:
+            shape = table[shape["members"][seg]["shape"]]
+    members = list(shape.get("members", {}))
+    shown = ", ".join(f"{prop}.{m}" for m in members[:4]) + (", ..." if len(members) > 4 else "")
+    return f"reference one of its members: {shown}"
 
 
 def _example(step_type: str) -> str:
