@@ -1,0 +1,159 @@
+"""Pipeline executions: start (typed parameter overrides), list, describe, watch, stop."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..model import coerce_param_value
+from .schedules import param_text
+from .session import AwsError, aws_errors
+
+TERMINAL = ("Succeeded", "Failed", "Stopped")
+FAILED_STEP_STATUSES = ("Failed", "Stopped")
+
+
+def parse_overrides(pairs: list, parameters: dict) -> tuple:
+    """--param K=V strings -> ({name: typed value}, [(message, hint)]), checked against the declared parameters
+    (names, types, enums) before any AWS call."""
+    values, errors = {}, []
+    for pair in pairs or []:
+        if "=" not in pair:
+            errors.append((f"--param '{pair}' is not NAME=VALUE", "e.g. --param TrainingInstanceType=ml.m5.2xlarge"))
+            continue
+        name, text = (part.strip() for part in pair.split("=", 1))
+        param = parameters.get(name)
+        if param is None:
+            from ..diagnostics import did_you_mean
+
+            hint = did_you_mean(name, parameters) or "this pipeline declares no parameters"
+            errors.append((f"--param {name}: the pipeline has no parameter '{name}'", hint))
+            continue
+        value, err = coerce_param_value(text, param)
+        if err:
+            hint = f"'{name}' is a {param.type}" + (f" (one of {', '.join(param.enum)})" if param.enum else "")
+            errors.append((f"--param {name}: {err}", hint))
+            continue
+        values[name] = value
+    return values, errors
+
+
+def parameters_from_deployed(definition: dict) -> dict:
+    """Declared parameters of a deployed definition, as mlpc.model.Parameter values (for NAME targets)."""
+    from ..model import Parameter
+
+    out = {}
+    for p in definition.get("Parameters") or []:
+        out[p["Name"]] = Parameter(p["Name"], p.get("Type", "String"), p.get("DefaultValue"),
+                                   tuple(p["EnumValues"]) if p.get("EnumValues") else None)
+    return out
+
+
+def start_execution(sm, name: str, values: dict, description: str | None = None) -> str:
+    req = {"PipelineName": name,
+           "PipelineParameters": [{"Name": k, "Value": param_text(v)} for k, v in sorted(values.items())]}
+    if description:
+        req["PipelineExecutionDescription"] = description[:3072]
+    with aws_errors():
+        return sm.start_pipeline_execution(**req)["PipelineExecutionArn"]
+
+
+def execution_arn(sm, name: str, execution: str | None) -> str:
+    """An execution ARN from an ARN, an execution id, or None (the newest execution)."""
+    if execution and execution.startswith("arn:"):
+        return execution
+    with aws_errors():
+        if execution:
+            pipeline_arn = sm.describe_pipeline(PipelineName=name)["PipelineArn"]
+            return f"{pipeline_arn}/execution/{execution}"
+        newest = list_executions(sm, name, limit=1)
+    if not newest:
+        raise AwsError(f"pipeline '{name}' has no executions", f"start one with `mlpc start {name}`", "NoExecutions")
+    return newest[0]["arn"]
+
+
+def list_executions(sm, name: str, limit: int = 20) -> list:
+    out = []
+    with aws_errors():
+        pages = sm.get_paginator("list_pipeline_executions").paginate(
+            PipelineName=name, SortBy="CreationTime", SortOrder="Descending")
+        for page in pages:
+            for e in page.get("PipelineExecutionSummaries", []):
+                out.append({"arn": e["PipelineExecutionArn"], "id": e["PipelineExecutionArn"].rsplit("/", 1)[-1],
+                            "status": e.get("PipelineExecutionStatus"), "started": _iso(e.get("StartTime")),
+                            "display_name": e.get("PipelineExecutionDisplayName")})
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def list_steps(sm, arn: str) -> list:
+    out = []
+    with aws_errors():
+        for page in sm.get_paginator("list_pipeline_execution_steps").paginate(PipelineExecutionArn=arn):
+            for s in page.get("PipelineExecutionSteps", []):
+                out.append({"name": s.get("StepName"), "status": s.get("StepStatus"),
+                            "started": _iso(s.get("StartTime")), "ended": _iso(s.get("EndTime")),
+                            "failure_reason": s.get("FailureReason"),
+                            "cache_hit": bool((s.get("CacheHitResult") or {}).get("SourcePipelineExecutionArn"))})
+    out.reverse()  # the API lists newest first
+    return out
+
+
+def describe_execution(sm, arn: str, with_steps: bool = True) -> dict:
+    with aws_errors():
+        e = sm.describe_pipeline_execution(PipelineExecutionArn=arn)
+        params = []
+        for page in sm.get_paginator("list_pipeline_parameters_for_execution").paginate(PipelineExecutionArn=arn):
+            params += page.get("PipelineParameters", [])
+    out = {"arn": arn, "id": arn.rsplit("/", 1)[-1], "status": e.get("PipelineExecutionStatus"),
+           "failure_reason": e.get("FailureReason") or None, "started": _iso(e.get("CreationTime")),
+           "modified": _iso(e.get("LastModifiedTime")), "description": e.get("PipelineExecutionDescription"),
+           "parameters": {p["Name"]: p["Value"] for p in params}}
+    if with_steps:
+        out["steps"] = list_steps(sm, arn)
+    return out
+
+
+def stop_execution(sm, arn: str) -> None:
+    with aws_errors():
+        sm.stop_pipeline_execution(PipelineExecutionArn=arn)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    status: str
+    steps: tuple  # dicts from list_steps
+    failure_reason: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL
+
+    @property
+    def failed_steps(self) -> list:
+        return [s for s in self.steps if s["status"] in FAILED_STEP_STATUSES]
+
+
+def watch(sm, arn: str, poll_seconds: float = 15.0, sleep=time.sleep, timeout_seconds: float | None = None):
+    """Yield a Snapshot every poll until the execution ends (the last one yielded is terminal)."""
+    waited = 0.0
+    while True:
+        with aws_errors():
+            e = sm.describe_pipeline_execution(PipelineExecutionArn=arn)
+        snap = Snapshot(e.get("PipelineExecutionStatus", "Unknown"), tuple(list_steps(sm, arn)),
+                        e.get("FailureReason") or None)
+        yield snap
+        if snap.done:
+            return
+        if timeout_seconds is not None and waited >= timeout_seconds:
+            raise AwsError(f"execution still {snap.status} after {int(waited)}s", "follow it with "
+                           f"`mlpc executions describe NAME {arn.rsplit('/', 1)[-1]}`", "WaitTimeout")
+        sleep(poll_seconds)
+        waited += poll_seconds
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,49 @@
+"""`mlpc init DIR`: scaffold a project (pipeline YAML, step scripts, buildspec, PR-check workflow).
+
+Pure planning (`plan_init`) plus one writer (`write_init`) that refuses to
+overwrite anything: if any target file exists, nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .init_templates import FILES, VERBATIM
+from .session import AwsError
+
+NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+
+
+def default_name(directory: Path) -> str:
+    raw = directory.resolve().name.lower()
+    name = re.sub(r"[^a-z0-9]+", "-", raw).strip("-")
+    return name or "my-pipeline"
+
+
+def plan_init(directory: Path, name: str | None = None) -> dict:
+    """relative path -> text of every file to write."""
+    name = name or default_name(directory)
+    if not NAME_RE.match(name):
+        raise AwsError(f"'{name}' is not a valid pipeline name", "use letters, digits and single hyphens, e.g. churn-model",
+                       "BadName")
+    out = {}
+    for rel, text in FILES.items():
+        out[rel.format(name=name)] = text if rel in VERBATIM else text.format(name=name)
+    return out
+
+
+def write_init(directory: Path, files: dict) -> list:
+    """Write the files under DIR; refuse (write nothing) if any already exists. Returns the paths written."""
+    existing = sorted(rel for rel in files if (directory / rel).exists())
+    if existing:
+        raise AwsError(f"refusing to overwrite {', '.join(existing)}", "choose an empty folder, or move these files away",
+                       "FileExists")
+    written = []
+    for rel, text in files.items():
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as f:  # "x": never clobber, even in a race
+            f.write(text)
+        written.append(path)
+    return written

@@ -1,0 +1,269 @@
+"""The files `mlpc init` writes (relative path -> text). `{name}`-style fields are filled by init.py;
+literal braces are doubled."""
+
+PIPELINE_YAML = """\
+# yaml-language-server: $schema=https://mlpc.dev/schemas/pipeline.schema.json
+#
+#   mlpc validate pipelines/{name}.yaml
+#   mlpc run pipelines/{name}.yaml --local
+#   mlpc diff pipelines/{name}.yaml --against deployed
+#   mlpc upsert pipelines/{name}.yaml --start --wait
+vars:
+  account_id: "123456789012"
+  bucket: {name}-artifacts
+  region: us-east-1
+
+pipeline:
+  name: {name}
+  description: A scikit-learn classifier, scaffolded by mlpc init
+  role: "arn:aws:iam::{{{{ account_id }}}}:role/SageMakerPipelineRole"
+  bucket: "{{{{ bucket }}}}"
+  region: "{{{{ region }}}}"
+
+parameters:
+  InputData: {{type: String, default: "s3://{{{{ bucket }}}}/{name}/raw/"}}
+  TrainingInstanceType:
+    type: String
+    default: ml.m5.large
+    enum: [ml.m5.large, ml.m5.xlarge]
+  AccuracyThreshold: {{type: Float, default: 0.8}}
+
+steps:
+  Preprocess:
+    type: processing
+    framework: sklearn
+    framework_version: "1.2-1"
+    instance_type: ml.m5.large
+    code: ../step_scripts/preprocess.py
+    inputs:
+      raw: {{source: "${{params.InputData}}", destination: /opt/ml/processing/input}}
+    outputs:
+      train: {{source: /opt/ml/processing/train}}
+      test: {{source: /opt/ml/processing/test}}
+    cache: {{enabled: true, expire_after: P30D}}
+
+  Train:
+    type: training
+    framework: sklearn
+    framework_version: "1.2-1"
+    entry_point: ../step_scripts/train.py
+    instance_type: "${{params.TrainingInstanceType}}"
+    hyperparameters:
+      n_estimators: 100
+    channels:
+      train: {{source: "${{steps.Preprocess.outputs.train}}", content_type: text/csv}}
+    cache: {{enabled: true, expire_after: P30D}}
+
+  Evaluate:
+    type: processing
+    framework: sklearn
+    framework_version: "1.2-1"
+    instance_type: ml.m5.large
+    code: ../step_scripts/evaluate.py
+    inputs:
+      model: {{source: "${{steps.Train.model_data}}", destination: /opt/ml/processing/model}}
+      test: {{source: "${{steps.Preprocess.outputs.test}}", destination: /opt/ml/processing/test}}
+    outputs:
+      evaluation: {{source: /opt/ml/processing/evaluation}}
+    property_files:
+      EvaluationReport: {{output: evaluation, path: evaluation.json}}
+
+  CheckAccuracy:
+    type: condition
+    if: files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold
+    then: [Register]
+    else: [AccuracyTooLow]
+
+  Register:
+    type: register_model
+    model_package_group: {name}-models
+    framework: sklearn
+    framework_version: "1.2-1"
+    entry_point: ../step_scripts/train.py
+    model_data: "${{steps.Train.model_data}}"
+    content_types: [text/csv]
+    response_types: [text/csv]
+    model_metrics:
+      model_statistics:
+        s3_uri: "${{steps.Evaluate.outputs.evaluation}}/evaluation.json"
+
+  AccuracyTooLow:
+    type: fail
+    message: "Accuracy is below ${{params.AccuracyThreshold}}"
+
+# schedules:
+#   weekly-retrain:
+#     expression: cron(0 3 ? * MON *)
+#     timezone: UTC
+#     parameters: {{TrainingInstanceType: ml.m5.xlarge}}
+"""
+
+PREPROCESS_PY = '''\
+"""Split /opt/ml/processing/input/*.csv (header row, label column "target") into train/test CSVs
+with no header and the label first, as the training and evaluation scripts read them."""
+
+import argparse
+import glob
+import os
+
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base-dir", default="/opt/ml/processing")
+    parser.add_argument("--target-column", default="target")
+    parser.add_argument("--test-ratio", type=float, default=0.2)
+    args = parser.parse_args()
+    files = sorted(glob.glob(os.path.join(args.base_dir, "input", "*.csv")))
+    df = pd.concat(pd.read_csv(f) for f in files)
+    df = df[[args.target_column] + [c for c in df.columns if c != args.target_column]]
+    train, test = train_test_split(df, test_size=args.test_ratio, random_state=42, stratify=df[args.target_column])
+    for name, part in (("train", train), ("test", test)):
+        os.makedirs(os.path.join(args.base_dir, name), exist_ok=True)
+        part.to_csv(os.path.join(args.base_dir, name, f"{name}.csv"), header=False, index=False)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+TRAIN_PY = '''\
+"""Script-mode training for the SKLearn container: CSV (label first, no header) -> model.joblib."""
+
+import argparse
+import glob
+import os
+
+import joblib
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n_estimators", "--n-estimators", type=int, default=100)
+    args, _ = parser.parse_known_args()
+    train_dir = os.environ.get("SM_CHANNEL_TRAIN", "/opt/ml/input/data/train")
+    df = pd.concat(pd.read_csv(f, header=None) for f in sorted(glob.glob(os.path.join(train_dir, "*.csv"))))
+    model = RandomForestClassifier(n_estimators=args.n_estimators, random_state=42)
+    model.fit(df.iloc[:, 1:], df.iloc[:, 0])
+    joblib.dump(model, os.path.join(os.environ.get("SM_MODEL_DIR", "/opt/ml/model"), "model.joblib"))
+
+
+def model_fn(model_dir):
+    return joblib.load(os.path.join(model_dir, "model.joblib"))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+EVALUATE_PY = '''\
+"""Evaluate model.tar.gz on the test CSV; write evaluation.json as {"metrics": {"accuracy": {"value": x}}."""
+
+import argparse
+import glob
+import json
+import os
+import tarfile
+
+import joblib
+import pandas as pd
+from sklearn.metrics import accuracy_score
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base-dir", default="/opt/ml/processing")
+    args = parser.parse_args()
+    model_dir = os.path.join(args.base_dir, "model")
+    with tarfile.open(os.path.join(model_dir, "model.tar.gz")) as tar:
+        tar.extractall(model_dir, filter="data")
+    model = joblib.load(os.path.join(model_dir, "model.joblib"))
+    files = sorted(glob.glob(os.path.join(args.base_dir, "test", "*.csv")))
+    df = pd.concat(pd.read_csv(f, header=None) for f in files)
+    accuracy = float(accuracy_score(df.iloc[:, 0], model.predict(df.iloc[:, 1:])))
+    out = os.path.join(args.base_dir, "evaluation")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "evaluation.json"), "w") as f:
+        json.dump({"metrics": {"accuracy": {"value": accuracy}}}, f)
+    print(f"accuracy={accuracy:.4f}")
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+BUILDSPEC_YML = """\
+# CodeBuild: validate, show the semantic diff against what is deployed, then deploy and run.
+# The CodeBuild role needs SageMaker (pipelines, model packages), S3 on the artifacts bucket,
+# EventBridge Scheduler (when the YAML has schedules), and iam:PassRole on the pipeline role.
+version: 0.2
+env:
+  variables:
+    PIPELINE_FILE: pipelines/{name}.yaml
+phases:
+  install:
+    runtime-versions:
+      python: 3.11
+    commands:
+      - pip install --quiet mlpc
+  pre_build:
+    commands:
+      - mlpc validate "$PIPELINE_FILE"
+      # 0 = no change, 2 = changes (both fine here), 1 = error
+      - mlpc diff "$PIPELINE_FILE" --against deployed || [ $? -eq 2 ]
+  build:
+    commands:
+      - mlpc upsert "$PIPELINE_FILE" --start
+"""
+
+PR_CHECK_YML = """\
+# Pull-request check: compile and show what this change does to the pipeline.
+# Needs no AWS credentials: the base branch is compiled from git (--against git:REF).
+name: mlpc PR check
+on:
+  pull_request:
+    paths: ["pipelines/**", "step_scripts/**"]
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  diff:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install mlpc
+      - run: mlpc validate pipelines/{name}.yaml
+      - name: Semantic diff against the base branch
+        run: |
+          set +e
+          mlpc diff pipelines/{name}.yaml --against "git:origin/${{{{ github.base_ref }}}}" --format markdown > diff.md
+          code=$?
+          cat diff.md >> "$GITHUB_STEP_SUMMARY"
+          [ $code -ne 1 ]
+      - name: Comment on the pull request
+        if: github.event.pull_request.head.repo.full_name == github.repository
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+        run: gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md --edit-last || gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md
+"""
+
+FILES = {
+    "pipelines/{name}.yaml": PIPELINE_YAML,
+    "step_scripts/preprocess.py": PREPROCESS_PY,
+    "step_scripts/train.py": TRAIN_PY,
+    "step_scripts/evaluate.py": EVALUATE_PY,
+    "buildspec.yml": BUILDSPEC_YML,
+    ".github/workflows/mlpc-pr-check.yml": PR_CHECK_YML,
+}
+
+# files whose text is not a format template
+VERBATIM = ("step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py")

@@ -1,0 +1,52 @@
+"""mlpc init: scaffold a project that compiles; never overwrite."""
+
+from __future__ import annotations
+
+import yaml
+from deploy_support import cli
+
+EXPECTED = ["pipelines/churn.yaml", "step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py",
+            "buildspec.yml", ".github/workflows/mlpc-pr-check.yml"]
+
+
+def test_init_scaffolds_a_project_that_validates(tmp_path):
+    target = tmp_path / "churn-project"
+    result = cli("init", target, "--name", "churn")
+    assert result.exit_code == 0, result.output
+    for rel in EXPECTED:
+        assert (target / rel).is_file(), rel
+        assert f"created {target / rel}" in result.stdout
+    validated = cli("validate", target / "pipelines" / "churn.yaml")
+    assert validated.exit_code == 0, validated.output
+    compiled = cli("compile", target / "pipelines" / "churn.yaml")
+    assert compiled.exit_code == 0 and '"Name":"Register"' in compiled.stdout.replace(" ", "")
+
+    buildspec = yaml.safe_load((target / "buildspec.yml").read_text())
+    commands = [c for phase in buildspec["phases"].values() for c in phase.get("commands", [])]
+    assert any(c.startswith("mlpc validate") for c in commands)
+    assert any(c.startswith("mlpc diff") for c in commands)
+    assert any(c.startswith("mlpc upsert") and "--start" in c for c in commands)
+    workflow = yaml.safe_load((target / ".github/workflows/mlpc-pr-check.yml").read_text())
+    steps = workflow["jobs"]["diff"]["steps"]
+    assert any("--against \"git:origin/${{ github.base_ref }}\" --format markdown" in s.get("run", "") for s in steps)
+    for script in EXPECTED[1:4]:
+        compile((target / script).read_text(), script, "exec")
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "p"
+    (target / "step_scripts").mkdir(parents=True)
+    (target / "step_scripts" / "train.py").write_text("mine\n")
+    result = cli("init", target, "--name", "p")
+    assert result.exit_code == 1
+    assert "error: refusing to overwrite step_scripts/train.py [FileExists]" in result.stderr
+    assert (target / "step_scripts" / "train.py").read_text() == "mine\n"
+    assert not (target / "pipelines").exists()  # all or nothing
+
+
+def test_init_default_name_and_bad_name(tmp_path):
+    result = cli("init", tmp_path / "My_Model")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "My_Model" / "pipelines" / "my-model.yaml").is_file()
+    bad = cli("init", tmp_path / "x", "--name", "no spaces")
+    assert bad.exit_code == 1 and "'no spaces' is not a valid pipeline name" in bad.stderr
