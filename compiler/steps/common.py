@@ -70,12 +70,26 @@ def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
         yaml_rel = ()
         for n in range(len(ipath), -1, -1):
             if ipath[:n] in origins:
-                yaml_rel = origins[ipath[:n]]
+                yaml_rel = _deepest(step.fields, tuple(origins[ipath[:n]]), ipath[n:])
                 break
         where = ".".join(str(p) for p in ipath)
         msg = issue.message if not where or where in issue.message else f"{issue.message} (at {operation} {where})"
         ctx.diagnostics.append(Diagnostic("A001", msg, path=step.path + tuple(yaml_rel), hint=issue.hint))
     return coerced
+
+
+def _deepest(fields: dict, base: tuple, rest: tuple) -> tuple:
+    """Extend a YAML path with the rest of a request path while the YAML has those keys
+    (e.g. Environment['LONG'] -> environment.LONG), so the error points at the entry."""
+    node = fields
+    for k in base:
+        node = node.get(k) if isinstance(node, dict) else None
+    out = base
+    for k in rest:
+        if not isinstance(node, dict) or k not in node:
+            break
+        out, node = out + (k,), node[k]
+    return out
 
 
 def opt(d: dict, key: str, value) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..expressions import Unresolved
+
 
 def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", version_key: str = "framework_version"):
     """-> (value, yaml key path) or (None, path) after recording a diagnostic."""
@@ -11,7 +13,7 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
     if framework is None:
         ctx.error(step, (), "I001", f"{step.type} step '{step.name}' needs an image",
                   f"set `image:` to an ECR URI, or `{framework_key}:` and `{version_key}:` (e.g. sklearn / 1.2-1)")
-        return None, ()
+        return Unresolved("image"), ()
     version = step.get(version_key)
     instance = step.get("instance_type")
     if not isinstance(instance, str) or "${" in instance:
@@ -24,4 +26,4 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
         return got, (framework_key,)
     key = version_key if version is not None and framework in images.frameworks() else framework_key
     ctx.error(step, (key,), "I002", got.message, got.hint)
-    return None, (framework_key,)
+    return Unresolved(f"{framework}:{version}"), (framework_key,)

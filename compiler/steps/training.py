@@ -36,7 +36,7 @@ def hyperparameters(step, ctx, script_mode: bool) -> dict:
         out["sagemaker_submit_directory"] = json.dumps(uri)
         out["sagemaker_container_log_level"] = "20"
         out["sagemaker_region"] = json.dumps(ctx.pipeline.region)
-        if src and not (ctx.pipeline.base_dir / src / entry).is_file():
+        if src and (ctx.pipeline.base_dir / src).is_dir() and not (ctx.pipeline.base_dir / src / entry).is_file():
             ctx.error(step, ("entry_point",), "F003", f"entry point '{entry}' not found in source_dir '{src}'")
     return out
 
