@@ -87,6 +87,10 @@ class Resolver:
         return None
 
     # -- handlers -------------------------------------------------------------
+    def error(self, code, msg, path, offset=0, hint=None):
+        """Record a diagnostic at `path`, `offset` characters into that scalar."""
+        self.diagnostics.append(Diagnostic(code, msg, path=path, hint=hint, offset=offset))
+
     def _err(self, code, msg, path, offset, hint=None):
         self.diagnostics.append(Diagnostic(code, msg, path=path, hint=hint, offset=offset))
 

@@ -52,7 +52,7 @@ training_fields = {**resources,
     "output_path": SVAL, "metric_definitions": {"type": "array", "items": obj({"name": S(), "regex": S()}, ["name", "regex"])},
     "enable_sagemaker_metrics": B}
 training = obj({**common, **job, **training_fields}, ["type", "instance_type"])
-prange = obj({"type": S(enum=["continuous","integer","categorical"]), "min": {"type": ["number","string"]}, "max": {"type": ["number","string"]},
+prange = obj({"type": S(enum=["continuous","integer","categorical"]), "min": {"type": "number"}, "max": {"type": "number"},
               "values": {"type": "array", "items": SVAL}, "scaling": S(enum=["Auto","Linear","Logarithmic","ReverseLogarithmic"])}, ["type"])
 tuning = obj({**common, **job, **training_fields,
     "objective": obj({"metric": S(), "type": S(enum=["Maximize","Minimize"])}, ["metric", "type"]),

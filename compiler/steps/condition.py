@@ -15,7 +15,7 @@ def render(step, ctx) -> dict:
     try:
         tree = parse_condition(step.get("if"))
     except ConditionSyntaxError as exc:
-        ctx.resolver._err("C010", f"condition syntax: {exc.message}", step.path + path, exc.offset,
+        ctx.resolver.error("C010", f"condition syntax: {exc.message}", step.path + path, exc.offset,
                           exc.hint or "e.g. files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold")
         tree = None
     if tree is not None:
@@ -60,12 +60,16 @@ class _Builder:
             return
         if op in (">=", ">", "<=", "<") and ("Boolean" in (lt, rt) or "String" in (lt, rt)):
             bad = n.left if lt in ("Boolean", "String") else n.right
-            self.ctx.resolver._err("C012", f"'{op}' compares numbers, but one side is a {lt if bad is n.left else rt}",
+            self.ctx.resolver.error("C012", f"'{op}' compares numbers, but one side is {_a(lt if bad is n.left else rt)}",
                                    self.step.path + ("if",), getattr(bad, "offset", 0),
                                    "compare a number (Integer/Float parameter, numeric property or JSON value)")
         elif (lt in NUMERIC) != (rt in NUMERIC) or (lt not in NUMERIC and lt != rt):
-            self.ctx.resolver._err("C013", f"'{op}' compares a {lt} with a {rt}", self.step.path + ("if",),
+            self.ctx.resolver.error("C013", f"'{op}' compares {_a(lt)} with {_a(rt)}", self.step.path + ("if",),
                                    getattr(n.left, "offset", 0), "both sides must have the same type")
+
+
+def _a(type_name: str) -> str:
+    return ("an " if type_name[0] in "AEIOU" else "a ") + type_name
 
 
 def _type(v):
