@@ -6,10 +6,7 @@ code keeps the same URI and SageMaker step caching keeps working.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +25,10 @@ class Upload:
 
 def sourcedir_bytes(source_dir: Path, entry_point: str | None = None) -> bytes:
     """A deterministic sourcedir.tar.gz: sorted entries, zeroed times/owners, gzip mtime 0."""
+    import gzip
+    import io
+    import tarfile
+
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
         files = []
