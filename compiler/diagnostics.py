@@ -8,13 +8,12 @@ end. Lines and columns count from 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 Path = tuple  # tuple[str | int, ...]
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     file: str
     line: int
     col: int

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from dataclasses import dataclass
 
 EXECUTION_VARIABLES = (
@@ -100,16 +101,14 @@ def to_json(value):
     return value
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """An unresolved `${...}` reference: its text and its column offset in the scalar."""
 
     text: str
     offset: int
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(NamedTuple):
     """A `${` that does not form a reference: its problem and column offset in the scalar."""
 
     message: str
@@ -188,31 +187,26 @@ class ConditionSyntaxError(Exception):
         self.message, self.offset, self.hint = message, offset, hint
 
 
-@dataclass(frozen=True)
-class Compare:
+class Compare(NamedTuple):
     op: str  # key of COMPARISONS
     left: object  # Ref or literal
     right: object
 
 
-@dataclass(frozen=True)
-class InList:
+class InList(NamedTuple):
     query: object
     values: tuple
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     expr: object
 
 
-@dataclass(frozen=True)
-class And:
+class And(NamedTuple):
     items: tuple
 
 
-@dataclass(frozen=True)
-class Or:
+class Or(NamedTuple):
     items: tuple
 
 
