@@ -1,0 +1,232 @@
+"""`mlpc run FILE --local` and `mlpc data put/ls --local`: the local runner's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from . import app
+from .output import compile_or_exit
+
+data_app = typer.Typer(help="The local object store that stands in for S3 (with --local).", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+WorkspaceOpt = Annotated[Optional[Path], typer.Option(
+    "--workspace",
+    help="Workspace folder: object store, execution records, logs, model registry (default: .mlpc/ here).")]
+LocalOpt = Annotated[bool, typer.Option("--local", help="Use this machine (no Docker, no AWS).")]
+
+
+def _error(message: str, hint: str | None = None) -> None:
+    typer.echo(f"error: {message}", err=True)
+    if hint:
+        typer.echo(f"    hint: {hint}", err=True)
+
+
+@app.command("run")
+def run(
+    file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
+    local: LocalOpt = False,
+    param: Annotated[Optional[List[str]], typer.Option(
+        "--param", help="Parameter override NAME=VALUE, typed as declared (repeatable). An S3 parameter also "
+                        "takes a local file or folder: it is copied into the local store.")] = None,
+    var: Annotated[Optional[List[str]], typer.Option(
+        "--var", help="Template variable NAME=VALUE (repeatable).")] = None,
+    vars_file: Annotated[Optional[List[Path]], typer.Option(
+        "--vars-file", help="YAML file of template variables (repeatable; later wins).")] = None,
+    workspace: WorkspaceOpt = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Run every step, even when a cached run could be reused.")] = False,
+    stub: Annotated[Optional[List[str]], typer.Option(
+        "--stub", help="Stand in for a Lambda/Callback step (they cannot run locally): STEP.OUTPUT=VALUE, "
+                       "or STEP for one without outputs (repeatable).")] = None,
+    max_parallel: Annotated[Optional[int], typer.Option(
+        "--max-parallel", min=1, help="Run at most this many steps at once (default: the CPU count).")] = None,
+):
+    """Compile FILE, then run the compiled definition on this machine: no Docker, no AWS.
+
+    Steps run as local processes that see SageMaker's /opt/ml paths; S3 is a folder in the
+    workspace. Exit 0 when the execution succeeds, 1 when a step fails or a Fail step is reached.
+
+    Example: [bold]mlpc run pipelines/breast-cancer.yaml --local --param AccuracyThreshold=0.9[/bold]
+    """
+    from ..local.session import run_compiled
+    from ..local.workspace import Workspace
+    from .local_views import execution_summary, registered_lines, steps_table
+
+    if not local:
+        _error("mlpc run executes pipelines on this machine: pass --local",
+               f"mlpc run {file} --local (to run on SageMaker: mlpc upsert, then mlpc start)")
+        raise typer.Exit(1)
+    res = compile_or_exit(file, var, vars_file)
+    ws = Workspace.at(workspace)
+    view = _Progress()
+    with view:
+        result, errors = run_compiled(res, ws, param_pairs=param, stub_pairs=stub, use_cache=not no_cache,
+                                      max_parallel=max_parallel, on_event=view.on_event)
+    if errors:
+        for e in errors:
+            _error(e)
+        raise typer.Exit(1)
+    rec = result.record
+    console = view.console
+    console.print(steps_table(rec, f"{rec.pipeline} (local)"))
+    for line in registered_lines(rec):
+        console.print(line)
+    console.print(execution_summary(rec))
+    console.print(f"[dim]records and logs: {ws.execution_dir(rec.id)}[/]")
+    if result.ok:
+        raise typer.Exit(0)
+    _print_failure(rec, result.log_tails, ws)
+    raise typer.Exit(1)
+
+
+def _print_failure(rec, tails: dict, ws) -> None:
+    failure = rec.failure or {}
+    step = failure.get("step")
+    if failure.get("kind") == "fail":
+        _error(f"Fail step {step} reached: {failure.get('reason')}")
+        return
+    if step is None:
+        _error(f"execution {rec.id} failed: {failure.get('reason')}")
+        return
+    _error(f"step {step} failed: {failure.get('reason')}")
+    tail = tails.get(step)
+    if tail:
+        logs = ws.step_dir(rec.id, step)
+        typer.echo(f"--- {step}: last lines of its log ({logs}/stderr.log) ---", err=True)
+        typer.echo("\n".join("  " + line for line in tail.splitlines()), err=True)
+    work = (rec.steps[step].detail or {}).get("work_dir")
+    if work:
+        typer.echo(f"    its /opt/ml is kept for inspection in {work}", err=True)
+
+
+class _Progress:
+    """A live table of step states on a terminal; one line per finished step otherwise."""
+
+    def __init__(self):
+        from .local_views import make_console
+
+        self.console = make_console()
+        self.record = None
+        self.live = None
+        self._starts: dict = {}
+
+    def __enter__(self):
+        if self.console.is_terminal:
+            from rich.live import Live
+
+            self.live = Live(self, console=self.console, refresh_per_second=8, transient=True)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.live is not None:
+            self.live.__exit__(*exc)
+        return False
+
+    def __rich__(self):
+        import time
+
+        from rich.spinner import Spinner
+        from rich.table import Table
+
+        from .local_views import _status
+
+        t = Table(title=f"{self.record.pipeline} {self.record.id}" if self.record else "starting",
+                  title_justify="left")
+        t.add_column("Step")
+        t.add_column("Status")
+        t.add_column("Time", justify="right")
+        for s in (self.record.steps.values() if self.record else []):
+            if s.status == "Executing":
+                start = self._starts.get(s.name, time.monotonic())
+                spinner = Spinner("dots", text=" Executing", style="yellow")
+                t.add_row(s.name, spinner, f"{time.monotonic() - start:.1f} s")
+            elif s.status == "NotStarted" and self.record.status == "Executing":
+                t.add_row(s.name, "[dim]waiting[/]", "")
+            else:
+                cached = " (cached)" if s.cached else ""
+                t.add_row(s.name, _status(s.status) + cached, f"{s.seconds:.1f} s" if s.seconds is not None else "")
+        return t
+
+    def on_event(self, event) -> None:
+        import time
+
+        self.record = event.execution
+        if event.kind == "step_started":
+            self._starts[event.step.name] = time.monotonic()
+        if self.live is None and event.kind == "step_finished":
+            s = event.step
+            took = f" {s.seconds:.1f} s" if s.seconds is not None else ""
+            self.console.print(f"{s.name}: {s.status}{' (cached)' if s.cached else ''}{took}")
+
+
+# ------------------------------------------------------------------ data
+
+@data_app.command("put")
+def data_put(
+    source: Annotated[Path, typer.Argument(help="Local file or folder.")],
+    uri: Annotated[str, typer.Argument(help="Destination s3://bucket/key (a folder goes under it as a prefix).")],
+    local: LocalOpt = False,
+    workspace: WorkspaceOpt = None,
+):
+    """Copy a local file or folder into the local object store, where local runs read their S3 inputs.
+
+    Example: [bold]mlpc data put data/train.csv s3://my-bucket/raw/train.csv --local[/bold]
+    """
+    from ..local.store import LocalStore, parse_s3_uri
+    from ..local.workspace import Workspace
+
+    if not local:
+        _error("only the local store is supported: pass --local", "for S3 use: aws s3 cp SOURCE URI")
+        raise typer.Exit(1)
+    target, err = parse_s3_uri(uri)
+    if err or not source.exists():
+        _error(err or f"no such file or folder: {source}")
+        raise typer.Exit(1)
+    ws = Workspace.at(workspace)
+    ws.ensure()
+    store = LocalStore(ws.s3_dir)
+    if source.is_dir():
+        count, err = store.put_tree(target, source)
+    else:
+        count, err = 1, store.put_file(target, source)
+    if err:
+        _error(err)
+        raise typer.Exit(1)
+    typer.echo(f"put {count} object{'s' if count != 1 else ''} at {target} ({store.path_of(target)})")
+
+
+@data_app.command("ls")
+def data_ls(
+    uri: Annotated[str, typer.Argument(help="s3://bucket/prefix")],
+    local: LocalOpt = False,
+    workspace: WorkspaceOpt = None,
+):
+    """List the objects under a prefix of the local object store.
+
+    Example: [bold]mlpc data ls s3://my-bucket/raw/ --local[/bold]
+    """
+    from ..local.store import LocalStore, parse_s3_uri
+    from ..local.workspace import Workspace
+
+    if not local:
+        _error("only the local store is supported: pass --local", "for S3 use: aws s3 ls URI")
+        raise typer.Exit(1)
+    target, err = parse_s3_uri(uri)
+    if err:
+        _error(err)
+        raise typer.Exit(1)
+    store = LocalStore(Workspace.at(workspace).s3_dir)
+    if store.is_object(target):
+        typer.echo(f"{target}  {store.path_of(target).stat().st_size} bytes")
+        return
+    objects = store.list_prefix(target)
+    if not objects:
+        _error(f"nothing at {target} in the local store")
+        raise typer.Exit(1)
+    for rel, path in objects:
+        typer.echo(f"{target.child(rel)}  {path.stat().st_size} bytes")

@@ -1,0 +1,154 @@
+"""How a step's process sees /opt/ml: its own directory, in a private mount namespace.
+
+Each step gets a directory on the host (its "root"). The step's command runs
+under `unshare --mount --propagation private` (plus `--map-root-user` when
+not root), where a small shell script bind-mounts that root onto /opt/ml
+before exec'ing the command. Nothing is written to the real /opt/ml and two
+runs at once each see their own /opt/ml.
+
+When /opt/ml does not exist on the host (the usual case) mlpc does not create
+it: inside the namespace a tmpfs is mounted on /opt, the real entries of /opt
+are bind-mounted back into it, and /opt/ml is created on the tmpfs. When
+/opt does not exist either, or namespaces are unavailable (macOS, a container
+without CAP_SYS_ADMIN and without user namespaces), `probe()` says so plainly.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+OPT = Path("/opt")
+OPT_ML = OPT / "ml"
+
+
+_LIVE: dict = {}  # the step processes running now -> their owner (an execution id), for interrupts
+_LIVE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    prefix: tuple  # the unshare command line
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    returncode: int
+    seconds: float
+    timed_out: bool = False
+
+
+@functools.lru_cache(maxsize=1)
+def probe() -> tuple[Sandbox | None, str | None]:
+    """Find a working way to create a private mount namespace. Returns (sandbox, error)."""
+    unshare = shutil.which("unshare")
+    if unshare is None or not Path("/proc/self/ns/mnt").exists():
+        return None, ("mlpc run --local gives every step its own /opt/ml with a Linux mount namespace, "
+                      "and this system has none (`unshare` from util-linux was not found). "
+                      "Run it on Linux with util-linux installed.")
+    if not OPT_ML.is_dir() and not OPT.is_dir():
+        return None, ("mlpc run --local needs /opt to exist on this machine to give each step its own "
+                      "/opt/ml (it mounts over /opt only inside a private namespace and never writes to it). "
+                      "Create an empty /opt, e.g. `sudo mkdir /opt`.")
+    base = (unshare, "--mount", "--propagation", "private")
+    tries = [base] if os.geteuid() == 0 else []
+    tries.append(base[:2] + ("--map-root-user",) + base[2:])
+    last = ""
+    for prefix in tries:
+        proc = subprocess.run([*prefix, "sh", "-c", "mount -t tmpfs mlpc-probe /mnt 2>/dev/null || "
+                               "mount -t tmpfs mlpc-probe /tmp"], capture_output=True, text=True)
+        if proc.returncode == 0:
+            return Sandbox(tuple(prefix)), None
+        last = (proc.stderr or proc.stdout).strip()
+    return None, ("mlpc run --local gives every step its own /opt/ml with a private Linux mount namespace, "
+                  f"and creating one failed here ({last or 'unshare --mount failed'}). "
+                  "Run as root, or enable unprivileged user namespaces "
+                  "(sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces > 0).")
+
+
+def command(sandbox: Sandbox, root: Path, argv: list[str], workdir: str = "/opt/ml") -> list[str]:
+    """The command line that runs argv with `root` mounted on /opt/ml and cwd `workdir`."""
+    stage = root.parent / (root.name + ".opt")
+    lines = ["set -e"]
+    if OPT_ML.is_dir():
+        lines.append('mount --bind "$1" /opt/ml')
+    else:
+        lines += ['mkdir -p "$2"', 'mount --rbind /opt "$2"', "mount -t tmpfs -o mode=0755 mlpc-opt /opt"]
+        for entry in sorted(os.scandir(OPT), key=lambda e: e.name):
+            src, dst = shlex.quote(entry.name), shlex.quote(f"/opt/{entry.name}")
+            if entry.is_symlink():
+                lines.append(f"ln -s {shlex.quote(os.readlink(entry.path))} {dst}")
+            elif entry.is_dir():
+                lines.append(f'mkdir {dst} && mount --rbind "$2"/{src} {dst}')
+            else:
+                lines.append(f': > {dst} && mount --bind "$2"/{src} {dst}')
+        lines.append('mkdir /opt/ml && mount --bind "$1" /opt/ml')
+    lines += ['cd "$3"', "shift 3", 'exec "$@"']
+    return [*sandbox.prefix, "/bin/sh", "-c", "\n".join(lines), "mlpc-sandbox",
+            str(root), str(stage), workdir, *argv]
+
+
+def run(argv: list[str], env: dict, stdout: Path, stderr: Path, timeout: float | None = None,
+        owner: str | None = None) -> ProcessResult:
+    """Run a command with its output in two log files; kill its process group on timeout."""
+    stdout.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with open(stdout, "ab") as out, open(stderr, "ab") as err:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        with _LIVE_LOCK:
+            _LIVE[proc] = owner
+        try:
+            code = proc.wait(timeout=timeout)
+            return ProcessResult(code, time.perf_counter() - start)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            return ProcessResult(-9, time.perf_counter() - start, timed_out=True)
+        except BaseException:
+            _kill(proc)
+            raise
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.pop(proc, None)
+
+
+def terminate(owner: str) -> None:
+    """Kill the step processes of one owner (an execution) that still run, e.g. on Ctrl-C."""
+    with _LIVE_LOCK:
+        procs = [p for p, o in _LIVE.items() if o == owner]
+    for proc in procs:
+        _kill(proc)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+    proc.wait()
+
+
+def cleanup(root: Path) -> None:
+    """Remove a step root and the empty mount-point folder left next to it."""
+    shutil.rmtree(root, ignore_errors=True)
+    stage = root.parent / (root.name + ".opt")
+    if stage.is_dir():
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def log_tail(path: Path, lines: int = 25, max_chars: int = 4000) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    tail = "\n".join(text.rstrip().splitlines()[-lines:])
+    return tail[-max_chars:]
