@@ -76,7 +76,7 @@ def breast_cancer(session):
     evaluate = ScriptProcessor(image_uri=xgboost, command=["python3"], role=ROLE, instance_type="ml.m5.large",
                                instance_count=1, sagemaker_session=session)
     report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
-    step_eval = ProcessingStep("ModelEvaluation", property_files=[report], step_args=evaluate.run(
+    step_eval = ProcessingStep("ModelEvaluation", property_files=[report], cache_config=cache, step_args=evaluate.run(
         code=str(SCRIPTS / "evaluate.py"),
         inputs=[ProcessingInput(source=model_data, destination="/opt/ml/processing/model", input_name="model"),
                 ProcessingInput(source=outputs["test"].S3Output.S3Uri, destination="/opt/ml/processing/test",
