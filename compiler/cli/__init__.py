@@ -31,7 +31,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def _register() -> None:
     import importlib
 
-    for mod in ("compile_cmds", "run_cmd", "aws_cmds"):
+    for mod in ("compile_cmds", "run_cmd", "aws_cmds", "registry_cmds"):
         try:
             importlib.import_module(f"{__name__}.{mod}")
         except ModuleNotFoundError as exc:  # a command module not present in this build

@@ -1,4 +1,4 @@
-"""upsert / start / diff / executions / stop / models / delete / init: the AWS side of mlpc.
+"""upsert / start / stop / diff / delete / init: the AWS side of mlpc.
 
 Thin: parse options, call mlpc.deploy, print. Every AWS failure arrives as an
 AwsError (one line + hint) and exits 1 without a traceback.
@@ -7,150 +7,17 @@ AwsError (one line + hint) and exits 1 without a traceback.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from . import app
+from . import aws_support  # connect() is looked up at call time: tests point it at moto/Stubber
+from .aws_support import fail, cli_errors, is_file, overrides_or_exit, print_json, wait_and_exit
+from .options import (DiffFmt, Fmt, FmtOpt, ParamOpt, PollOpt, ProfileOpt, RegionOpt, VarOpt, VarsFileOpt,
+                      WaitOpt)
 from .output import compile_or_exit, print_diagnostics
-
-VarOpt = Annotated[Optional[List[str]], typer.Option("--var", help="Template variable NAME=VALUE (repeatable).")]
-VarsFileOpt = Annotated[Optional[List[Path]], typer.Option("--vars-file", help="YAML file of template variables (repeatable).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS profile (default: the standard credential chain).")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region (default: pipeline.region for a FILE, else AWS_REGION or the profile's).")]
-ParamOpt = Annotated[Optional[List[str]], typer.Option("--param", help="Parameter override NAME=VALUE, checked against the declared type and enum (repeatable).")]
-WaitOpt = Annotated[bool, typer.Option("--wait", help="Show live step statuses until the execution ends; exit 1 unless it succeeds.")]
-PollOpt = Annotated[float, typer.Option("--poll", help="Seconds between status polls with --wait.")]
-LocalOpt = Annotated[bool, typer.Option("--local", help="Read the local runner's workspace instead of AWS.")]
-WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", help="Local workspace folder (with --local).")]
-
-
-class Fmt(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class DiffFmt(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
-FmtOpt = Annotated[Fmt, typer.Option("--format", help="Output format.")]
-
-executions_app = typer.Typer(help="List and inspect pipeline executions.", no_args_is_help=True)
-models_app = typer.Typer(help="The Model Registry: list versions, approve or reject them.", no_args_is_help=True)
-app.add_typer(executions_app, name="executions")
-app.add_typer(models_app, name="models")
-
-
-# ------------------------------------------------------------------ helpers
-
-def fail(message: str, hint: str | None = None) -> None:
-    typer.echo(f"error: {message}", err=True)
-    if hint:
-        typer.echo(f"    hint: {hint}", err=True)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def cli_errors():
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from ..deploy.session import AwsError, translate
-
-    try:
-        yield
-    except AwsError as err:
-        typer.echo(err.render(), err=True)
-        raise typer.Exit(1) from None
-    except (ClientError, BotoCoreError) as exc:
-        typer.echo(translate(exc).render(), err=True)
-        raise typer.Exit(1) from None
-
-
-def connect(profile: str | None, region: str | None):
-    from ..deploy.session import connect as make
-
-    return make(profile, region)
-
-
-def is_file(target: str) -> bool:
-    return target.endswith((".yaml", ".yml")) or Path(target).is_file()
-
-
-def overrides_or_exit(pairs, parameters) -> dict:
-    from ..deploy.executions import parse_overrides
-
-    values, errors = parse_overrides(pairs, parameters)
-    for message, hint in errors:
-        typer.echo(f"error: {message}" + (f"\n    hint: {hint}" if hint else ""), err=True)
-    if errors:
-        raise typer.Exit(1)
-    return values
-
-
-def rich_table(table: tuple):
-    """(title, columns, rows) from mlpc.deploy.views -> a rich Table, statuses coloured."""
-    from rich.table import Table
-
-    from ..deploy.views import STATUS_STYLE
-
-    title, columns, rows = table
-    t = Table(title=title, title_justify="left")
-    for c in columns:
-        t.add_column(c)
-    for row in rows:
-        t.add_row(*[f"[{STATUS_STYLE[c]}]{c}[/]" if c in STATUS_STYLE else c for c in row])
-    return t
-
-
-def print_table(table: tuple) -> None:
-    from rich.console import Console
-
-    Console().print(rich_table(table))
-
-
-def print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
-
-
-def wait_and_exit(aws, arn: str, poll: float) -> None:
-    """Live step view until the execution ends; exit 0 on Succeeded, else 1 with each failed step's reason."""
-    from rich.console import Console
-    from rich.live import Live
-
-    from ..deploy.executions import watch
-    from ..deploy.views import failed_step_lines, steps_table
-
-    snap = None
-    with cli_errors(), Live(console=Console(), auto_refresh=False) as live:
-        for snap in watch(aws.sagemaker, arn, poll):
-            title = f"execution {arn.rsplit('/', 1)[-1]}: {snap.status}"
-            live.update(rich_table(steps_table(title, list(snap.steps))), refresh=True)
-    if snap.status == "Succeeded":
-        typer.echo(f"execution {arn.rsplit('/', 1)[-1]} succeeded")
-        raise typer.Exit(0)
-    typer.echo(f"error: execution {arn.rsplit('/', 1)[-1]} {snap.status.lower()}"
-               + (f": {snap.failure_reason}" if snap.failure_reason else ""), err=True)
-    for line in failed_step_lines(snap):
-        typer.echo(line, err=True)
-    raise typer.Exit(1)
-
-
-def run_local_view(fn_name: str, *args) -> None:
-    try:
-        from . import local_views
-    except ImportError:
-        fail("the local runner is not available in this build", "install mlpc with its local extras, or drop --local")
-    code = getattr(local_views, fn_name)(*args)
-    raise typer.Exit(code if isinstance(code, int) else 0)
-
-
-# ------------------------------------------------------------------ upsert
 
 @app.command()
 def upsert(
@@ -187,7 +54,7 @@ def upsert(
     values = overrides_or_exit(param, pipe.parameters) if start else {}
     commit = current_commit(file)
     with cli_errors():
-        aws = connect(profile, region or pipe.region)
+        aws = aws_support.connect(profile, region or pipe.region)
         plan = pipelines.plan_upsert(aws, res, role, commit)
         sched_role = schedule_role or role or pipe.role
         splan = schedules.plan_schedules(aws.scheduler, pipe, sched_role, plan.deployed.arn if plan.deployed else None)
@@ -254,7 +121,7 @@ def start(
     else:
         name = target
     with cli_errors():
-        aws = connect(profile, region)
+        aws = aws_support.connect(profile, region)
         deployed = get_deployed(aws.sagemaker, name)
         if deployed is None:
             raise AwsError(f"pipeline '{name}' is not deployed", "deploy it first: mlpc upsert FILE", "NotDeployed")
@@ -288,7 +155,7 @@ def stop(
     from ..deploy.session import AwsError
 
     with cli_errors():
-        aws = connect(profile, region)
+        aws = aws_support.connect(profile, region)
         if execution is None:
             running = [e for e in executions.list_executions(aws.sagemaker, name, 50) if e["status"] == "Executing"]
             if not running:
@@ -330,7 +197,7 @@ def diff(
         from ..deploy.pipelines import get_deployed, require_definition
 
         with cli_errors():
-            aws = connect(profile, region or pipe.region)
+            aws = aws_support.connect(profile, region or pipe.region)
             deployed = get_deployed(aws.sagemaker, pipe.name)
             old = require_definition(deployed) if deployed else None
             old_scheds = deployed_schedules_if_allowed(aws.scheduler, pipe.name)
@@ -365,127 +232,6 @@ def diff(
 
 # ------------------------------------------------------------------ executions
 
-@executions_app.command("list")
-def executions_list(
-    name: Annotated[Optional[str], typer.Argument(help="Deployed pipeline name (not needed with --local).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many, newest first.")] = 20,
-    format: FmtOpt = Fmt.text,
-    local: LocalOpt = False,
-    workspace: WorkspaceOpt = None,
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-):
-    """List executions, newest first.
-
-    Example: [bold]mlpc executions list breast-cancer --limit 5[/bold]
-    """
-    from ..deploy import executions
-    from ..deploy.views import executions_table
-
-    if local:
-        run_local_view("show_local_executions", workspace, format.value)
-    if not name:
-        fail("missing pipeline NAME", "e.g. mlpc executions list breast-cancer (or --local)")
-    with cli_errors():
-        rows = executions.list_executions(connect(profile, region).sagemaker, name, limit)
-    print_json(rows) if format == Fmt.json else print_table(executions_table(name, rows))
-
-
-@executions_app.command("describe")
-def executions_describe(
-    name: Annotated[Optional[str], typer.Argument(help="Deployed pipeline name (with --local: the execution id).")] = None,
-    execution: Annotated[Optional[str], typer.Argument(help="Execution id or ARN (default: the newest).")] = None,
-    format: FmtOpt = Fmt.text,
-    local: LocalOpt = False,
-    workspace: WorkspaceOpt = None,
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-):
-    """Status, parameters and per-step statuses (with failure reasons) of one execution.
-
-    Example: [bold]mlpc executions describe breast-cancer 7x2k9q1abcde[/bold]
-    """
-    from ..deploy import executions
-    from ..deploy.views import execution_lines, steps_table
-
-    if local:
-        run_local_view("show_local_execution", workspace, execution or name, format.value)
-    if not name:
-        fail("missing pipeline NAME", "e.g. mlpc executions describe breast-cancer [EXECUTION]")
-    with cli_errors():
-        sm = connect(profile, region).sagemaker
-        info = executions.describe_execution(sm, executions.execution_arn(sm, name, execution))
-    if format == Fmt.json:
-        print_json(info)
-        return
-    typer.echo("\n".join(execution_lines(info)))
-    print_table(steps_table("steps", info["steps"]))
-
-
-# ------------------------------------------------------------------ models
-
-@models_app.command("list")
-def models_list(
-    group: Annotated[Optional[str], typer.Argument(help="Model package group name (optional with --local).")] = None,
-    format: FmtOpt = Fmt.text,
-    local: LocalOpt = False,
-    workspace: WorkspaceOpt = None,
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-):
-    """Versions in a model package group: status, metrics, source commit.
-
-    Example: [bold]mlpc models list breast-cancer-models[/bold]
-    """
-    from ..deploy.registry import list_versions
-    from ..deploy.views import models_table
-
-    if local:
-        run_local_view("show_local_models", workspace, group, format.value)
-    if not group:
-        fail("missing model package GROUP", "e.g. mlpc models list breast-cancer-models (or --local)")
-    with cli_errors():
-        aws = connect(profile, region)
-        versions = list_versions(aws.sagemaker, aws.s3, group)
-    print_json(versions) if format == Fmt.json else print_table(models_table(group, versions))
-
-
-def _set_status(verb, group, version, reason, local, workspace, profile, region):
-    from ..deploy.registry import STATUS_BY_VERB, set_status
-
-    if local:
-        run_local_view("set_local_model_status", workspace, group, version, STATUS_BY_VERB[verb], reason)
-    with cli_errors():
-        done = set_status(connect(profile, region).sagemaker, group, version, verb, reason)
-    typer.echo(f"{group} version {version}: {done['status']}")
-
-
-GroupArg = Annotated[str, typer.Argument(help="Model package group name.")]
-VersionArg = Annotated[int, typer.Argument(help="Version number (see mlpc models list).")]
-ReasonOpt = Annotated[Optional[str], typer.Option("--reason", help="Recorded as the approval description.")]
-
-
-@models_app.command("approve")
-def models_approve(group: GroupArg, version: VersionArg, reason: ReasonOpt = None, local: LocalOpt = False,
-                   workspace: WorkspaceOpt = None, profile: ProfileOpt = None, region: RegionOpt = None):
-    """Approve a version: this is what releases it for deployment.
-
-    Example: [bold]mlpc models approve breast-cancer-models 3 --reason "AUC 0.99 on holdout"[/bold]
-    """
-    _set_status("approve", group, version, reason, local, workspace, profile, region)
-
-
-@models_app.command("reject")
-def models_reject(group: GroupArg, version: VersionArg, reason: ReasonOpt = None, local: LocalOpt = False,
-                  workspace: WorkspaceOpt = None, profile: ProfileOpt = None, region: RegionOpt = None):
-    """Reject a version.
-
-    Example: [bold]mlpc models reject breast-cancer-models 4 --reason "regressed on recall"[/bold]
-    """
-    _set_status("reject", group, version, reason, local, workspace, profile, region)
-
-
-# ------------------------------------------------------------------ delete / init
 
 @app.command()
 def delete(
@@ -511,7 +257,7 @@ def delete(
         name, definition, bucket = res.pipeline.name, res.definition, res.pipeline.bucket
         region = region or res.pipeline.region
     with cli_errors():
-        aws = connect(profile, region)
+        aws = aws_support.connect(profile, region)
         plan = plan_delete(aws, name, definition, bucket, model_packages, artifacts)
     if plan.empty:
         typer.echo(f"nothing to delete for {name}")

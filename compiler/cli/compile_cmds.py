@@ -6,27 +6,15 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
 from . import app
+from .options import Fmt, GraphFmt, VarOpt, VarsFileOpt
 from .output import compile_or_exit, print_diagnostics
 
-VarOpt = Annotated[Optional[List[str]], typer.Option("--var", help="Template variable NAME=VALUE (repeatable).")]
-VarsFileOpt = Annotated[Optional[List[Path]], typer.Option("--vars-file", help="YAML file of template variables (repeatable; later wins).")]
-
-
-class Fmt(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class GraphFmt(str, Enum):
-    mermaid = "mermaid"
-    dot = "dot"
 
 
 @app.command()
@@ -40,7 +28,7 @@ def validate(
 
     Example: [bold]mlpc validate pipelines/*.yaml[/bold]
     """
-    from ..api import compile_file, load_vars_files, parse_var_args
+    from ..api import compile_file, parse_var_args
 
     variables, vdiags = parse_var_args(var)
     results, failed = [], False

@@ -51,7 +51,7 @@ def test_access_denied(monkeypatch, offline, project):
     stub.add_client_error("describe_pipeline", service_error_code="AccessDeniedException", http_status_code=400,
                           service_message="User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
                                           "sagemaker:DescribePipeline")
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", lambda profile, region: aws)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", lambda profile, region: aws)
     with stub:
         result = cli("diff", project)
     assert_clean(result, "error: DescribePipeline failed: access denied: User: arn:aws:iam::123456789012:user/ci",
@@ -76,7 +76,7 @@ def test_missing_role_on_create(moto, project, monkeypatch):
         aws.clients["sagemaker"] = Routed(aws.sagemaker, stubbed, {"describe_pipeline", "create_pipeline"})
         return aws
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", connect)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect)
     with stub:
         result = cli("upsert", project)
         stub.assert_no_pending_responses()

@@ -63,7 +63,7 @@ def test_delete_by_name_with_model_packages(moto, project, monkeypatch):
         aws.clients["sagemaker"] = Routed(aws.sagemaker, stubbed, {"delete_model_package", "delete_model_package_group"})
         return aws
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", connect)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect)
     with stub:
         result = cli("delete", "mini", "--model-packages", "--artifacts", "--yes")
         stub.assert_no_pending_responses()

@@ -104,7 +104,7 @@ def test_no_schedules_wanted_and_scheduler_denied_still_deploys(moto, project, m
         aws.clients["scheduler"] = denied
         return aws
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", connect)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect)
     with stub:
         up = cli("upsert", project)
         assert up.exit_code == 0, up.output

@@ -114,7 +114,7 @@ def test_start_wait_shows_steps_and_exits_0_on_success(monkeypatch, offline):
                       {"PipelineExecutionArn": EXEC})
     stub.add_response("list_pipeline_execution_steps",
                       _steps(("Prep", "Succeeded", None), ("Train", "Succeeded", None)), {"PipelineExecutionArn": EXEC})
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", lambda profile, region: aws)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", lambda profile, region: aws)
     with stub:
         result = cli("start", "mini", "--param", "Rounds=9", "--wait", "--poll", "0")
         stub.assert_no_pending_responses()
@@ -133,7 +133,7 @@ def test_start_wait_exits_1_with_each_failed_steps_reason(monkeypatch, offline):
     stub.add_response("list_pipeline_execution_steps", _steps(
         ("Prep", "Succeeded", None), ("Train", "Failed", "AlgorithmError: num_round must be positive"),
         ("Eval", "Failed", "ClientError: no model")), {"PipelineExecutionArn": EXEC})
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", lambda profile, region: aws)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", lambda profile, region: aws)
     with stub:
         result = cli("start", "mini", "--param", "Rounds=9", "--wait", "--poll", "0")
     assert result.exit_code == 1
@@ -154,7 +154,7 @@ def test_executions_describe_lists_steps(monkeypatch, offline):
     stub.add_response("list_pipeline_execution_steps",
                       _steps(("Prep", "Succeeded", None), ("Train", "Stopped", "stopped by user")),
                       {"PipelineExecutionArn": EXEC})
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", lambda profile, region: aws)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", lambda profile, region: aws)
     with stub:
         result = cli("executions", "describe", "mini", "abc123def456", "--format", "json")
         stub.assert_no_pending_responses()
@@ -169,7 +169,7 @@ def test_stop_stops_the_named_execution(monkeypatch, offline):
     aws, stub = stubbed_aws()
     stub.add_response("stop_pipeline_execution", {"PipelineExecutionArn": EXEC},
                       {"PipelineExecutionArn": EXEC})
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", lambda profile, region: aws)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", lambda profile, region: aws)
     with stub:
         result = cli("stop", "mini", EXEC)
         stub.assert_no_pending_responses()
@@ -202,7 +202,7 @@ def test_upsert_start_wait_on_moto_with_stubbed_step_listing(moto, project, monk
         aws.clients["sagemaker"] = Routed(aws.sagemaker, stubbed, {"list_pipeline_execution_steps"})
         return aws
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", connect)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect)
     with stub:
         result = cli("upsert", project, "--start", "--wait", "--poll", "0", "--param", "Rounds=2")
         stub.assert_no_pending_responses()

@@ -122,14 +122,14 @@ def test_failed_upload_leaves_the_deployed_pipeline_as_it_was_and_a_rerun_conver
         aws.clients["s3"] = Routed(aws.s3, stubbed, {"put_object"})
         return aws
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", connect_with_failing_put)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect_with_failing_put)
     result = cli("upsert", project)
     assert result.exit_code == 1
     assert "error: PutObject failed: access denied: Access Denied [AccessDenied]" in result.stderr
     assert "Traceback" not in result.output
     assert moto.sm.describe_pipeline(PipelineName="mini")["PipelineDefinition"] == before
 
-    monkeypatch.setattr("mlpc.cli.aws_cmds.connect", session.connect)
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", session.connect)
     rerun = cli("upsert", project)
     assert rerun.exit_code == 0, rerun.output
     assert "uploaded 1 file(s), 1 already in S3" in rerun.stdout and "pipeline updated mini" in rerun.stdout
