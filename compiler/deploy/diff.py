@@ -8,19 +8,9 @@ changed (plus everything downstream of them).
 
 from __future__ import annotations
 
+from ..cachekey import cache_key_fields, caching_enabled
 from .diff_types import (ConditionChange, DiffResult, Edge, FieldChange, ParamChange, ScheduleChange,
                          StepChange)
-
-# Arguments that make up a step's cache key, by step type (SageMaker's
-# "Default cache key attributes by pipeline step type"). Step types not listed
-# here are never cached: they run on every execution.
-CACHE_KEY_ATTRIBUTES = {
-    "Processing": ("AppSpecification", "Environment", "ProcessingInputs"),
-    "Training": ("AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations",
-                 "Environment", "HyperParameters", "InputDataConfig"),
-    "Tuning": ("HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions"),
-    "Transform": ("DataProcessing", "Environment", "ModelName", "TransformInput"),
-}
 
 # Keys that name the items of a list, so list items are matched by name, not position.
 LIST_ITEM_KEYS = ("Name", "ChannelName", "InputName", "OutputName", "PropertyFileName", "ParameterName")
@@ -148,13 +138,11 @@ def get_downstream(edges: set, roots: set) -> set:
     return seen - set(roots)
 
 
-def is_cached(step: dict) -> bool:
-    return step.get("Type") in CACHE_KEY_ATTRIBUTES and bool((step.get("CacheConfig") or {}).get("Enabled"))
+is_cached = caching_enabled
 
 
 def cache_key(step: dict) -> dict:
-    args = step.get("Arguments") or {}
-    return {k: args.get(k) for k in CACHE_KEY_ATTRIBUTES.get(step.get("Type"), ())}
+    return cache_key_fields(step)
 
 
 # ---------------------------------------------------------------- field diff

@@ -5,7 +5,7 @@ the same step of the same pipeline when its cache key is unchanged and that
 run is younger than `ExpireAfter` (ISO 8601 duration; none = no expiry).
 
 The key is what SageMaker compares ("Default cache key attributes by pipeline
-step type" in its developer guide, the KEY_FIELDS table below): the step type
+step type" in its developer guide: mlpc.cachekey): the step type
 and those Arguments fields, with parameters and step properties resolved to
 their values and execution variables kept symbolic, plus the PropertyFiles.
 Outputs are not part of the key. Consequences, as on SageMaker: an input path
@@ -22,19 +22,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from ..cachekey import cache_key_fields, caching_enabled
 from .db import connect
 
-KEY_FIELDS = {
-    "Processing": ("AppSpecification", "Environment", "ProcessingInputs"),
-    "Training": ("AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations",
-                 "Environment", "HyperParameters", "InputDataConfig"),
-    "Tuning": ("HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions"),
-    "Transform": ("DataProcessing", "Environment", "ModelName", "TransformInput"),
-}
-# Of a tuning step's TrainingJobDefinition(s), only these children count.
-TUNING_DEFINITION_FIELDS = ("AlgorithmSpecification", "HyperParameterRanges", "InputDataConfig",
-                            "StaticHyperParameters", "TuningObjective")
-CACHEABLE_TYPES = frozenset(KEY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -47,24 +37,12 @@ class CacheHit:
 
 def cache_settings(step: dict) -> tuple[bool, timedelta | None]:
     cfg = step.get("CacheConfig") or {}
-    enabled = step.get("Type") in CACHEABLE_TYPES and cfg.get("Enabled") is True
-    return enabled, parse_duration(cfg.get("ExpireAfter"))
+    return caching_enabled(step), parse_duration(cfg.get("ExpireAfter"))
 
 
 def cache_key(step: dict, symbolic_arguments: dict) -> str:
-    kind = step.get("Type")
-    fields = {k: symbolic_arguments.get(k) for k in KEY_FIELDS.get(kind, ()) if k in symbolic_arguments}
-    if kind == "Tuning":
-        if "TrainingJobDefinition" in fields:
-            fields["TrainingJobDefinition"] = _tuning_fields(fields["TrainingJobDefinition"])
-        if "TrainingJobDefinitions" in fields:
-            fields["TrainingJobDefinitions"] = [_tuning_fields(d) for d in fields["TrainingJobDefinitions"] or []]
-    doc = {"Type": kind, "Arguments": fields, "PropertyFiles": step.get("PropertyFiles") or []}
+    doc = cache_key_fields(step, symbolic_arguments)
     return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
-def _tuning_fields(definition) -> dict:
-    return {k: definition[k] for k in TUNING_DEFINITION_FIELDS if isinstance(definition, dict) and k in definition}
 
 
 _DURATION = re.compile(r"^P?(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$",
