@@ -13,13 +13,12 @@ import importlib.util
 import json
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["ImageError", "retrieve", "frameworks", "versions", "sagemaker_sdk_version"]
 
 
-@dataclass(frozen=True)
-class ImageError:
+class ImageError(NamedTuple):
     message: str
     hint: str | None = None
 
@@ -91,17 +90,22 @@ def _config(framework: str) -> dict:
     return _CACHE[key]  # type: ignore[return-value]
 
 
+def _endpoints_path() -> str:
+    """Where botocore's loader would find endpoints.json (~/.aws/models first)."""
+    botocore = _package_dir("botocore")
+    dirs = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
+    dirs += [os.path.join(botocore, "data")] if botocore else []
+    paths = [os.path.join(d, "endpoints" + ext) for d in dirs if os.path.isdir(d) for ext in (".json", ".json.gz")]
+    path = next((p for p in paths if os.path.isfile(p)), None)
+    if path is None:
+        raise _Fail("botocore endpoint data (endpoints.json) not found", "pip install botocore")
+    return path
+
+
 def _endpoints() -> dict:
     """botocore's endpoint data, found like ``botocore.loaders.create_loader().load_data``."""
     if "<endpoints>" not in _CACHE:
-        botocore = _package_dir("botocore")
-        dirs = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
-        dirs += [os.path.join(botocore, "data")] if botocore else []
-        paths = [os.path.join(d, "endpoints" + ext) for d in dirs if os.path.isdir(d)
-                 for ext in (".json", ".json.gz")]
-        path = next((p for p in paths if os.path.isfile(p)), None)
-        if path is None:
-            raise _Fail("botocore endpoint data (endpoints.json) not found", "pip install botocore")
+        path = _endpoints_path()
         with open(path, "rb") as f:
             raw = f.read()
         if path.endswith(".gz"):
@@ -113,6 +117,26 @@ def _endpoints() -> dict:
 
 
 def _ecr_hostname(region: str) -> str:
+    """The ECR hostname for `region`, memoized on disk per botocore endpoint data file
+    (parsing that 1.25 MB file costs ~16 ms on every compile otherwise)."""
+    from .diskcache import cache_file, read_json, write_json
+
+    source = _endpoints_path()
+    stat = os.stat(source)
+    key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
+    path = cache_file("ecr-hostnames.json")
+    memo = read_json(path)
+    if not isinstance(memo, dict) or memo.get("source") != key:
+        memo = {"source": key, "hostnames": {}}
+    host = memo["hostnames"].get(region)
+    if host is None:
+        host = _resolve_ecr_hostname(region)
+        memo["hostnames"][region] = host
+        write_json(path, memo)
+    return host
+
+
+def _resolve_ecr_hostname(region: str) -> str:
     """``botocore.regions.EndpointResolver.construct_endpoint("ecr", region)["hostname"]``."""
     for partition in _endpoints()["partitions"]:
         service = partition.get("services", {}).get("ecr", {"endpoints": {}})

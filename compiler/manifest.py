@@ -7,12 +7,11 @@ code keeps the same URI and SageMaker step caching keeps working.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(NamedTuple):
     s3_uri: str
     local: str  # path as given, relative to the pipeline file's folder
     kind: str  # "file" | "sourcedir"

@@ -11,13 +11,13 @@ User errors are returned as ``ShapeIssue`` values; nothing here prints.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
-import os
 import re
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from .diskcache import cache_file, read_json, write_json
 
 CREATE_OPERATIONS = (
     "CreateProcessingJob", "CreateTrainingJob", "CreateHyperParameterTuningJob",
@@ -33,8 +33,7 @@ _SHAPE_KEYS = ("type", "required", "members", "member", "key", "value", "min", "
 _INT, _FLOAT = ("integer", "long"), ("float", "double")
 
 
-@dataclass(frozen=True)
-class ShapeIssue:
+class ShapeIssue(NamedTuple):
     path: tuple
     message: str
     hint: str | None = None
@@ -66,8 +65,7 @@ def botocore_version() -> str:
 
 
 def cache_path() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mlpc", f"botocore-{botocore_version()}-sagemaker-shapes.json")
+    return cache_file(f"botocore-{botocore_version()}-sagemaker-shapes.json")
 
 
 def build_table() -> dict:
@@ -99,33 +97,13 @@ def build_table() -> dict:
 
 
 def _read_cache(path: str) -> dict | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            table = json.load(fh)
-    except (OSError, ValueError):
-        return None
+    table = read_json(path)
     ok = isinstance(table, dict) and table.get("format") == CACHE_FORMAT and {"shapes", "operations"} <= set(table)
     return table if ok else None
 
 
 def _write_cache(path: str, table: dict) -> bool:
-    """Atomic write (temp file + os.replace); False when the cache dir is unwritable."""
-    import tempfile
-
-    tmp = None
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".shapes-", suffix=".tmp", dir=os.path.dirname(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(table, fh, separators=(",", ":"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return False
+    return write_json(path, table)
 
 
 def load_table() -> dict:

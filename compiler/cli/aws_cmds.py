@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .base import app
 from . import aws_support  # connect() is looked up at call time: tests point it at moto/Stubber
 from .aws_support import fail, cli_errors, is_file, overrides_or_exit, print_json, wait_and_exit
 from .options import (DiffFmt, Fmt, FmtOpt, ParamOpt, PollOpt, ProfileOpt, RegionOpt, VarOpt, VarsFileOpt,

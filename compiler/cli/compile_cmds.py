@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import app
+from .base import app
 from .options import Fmt, GraphFmt, VarOpt, VarsFileOpt
 from .output import compile_or_exit, print_diagnostics
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .base import app
 from . import aws_support  # connect() is looked up at call time: tests point it at moto/Stubber
 from .aws_support import fail, cli_errors, print_table, print_json, run_local_view
 from .options import Fmt, FmtOpt, LocalOpt, ProfileOpt, RegionOpt, WorkspaceOpt

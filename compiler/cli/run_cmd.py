@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import app
+from .base import app
 from .output import compile_or_exit
 
 data_app = typer.Typer(help="The local object store that stands in for S3 (with --local).", no_args_is_help=True)
