@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import difflib
 import json
+from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from .diagnostics import Diagnostic, did_you_mean
 
 
 @lru_cache(maxsize=1)
 def schema_text() -> str:
-    return resources.files("mlpc.schemas").joinpath("pipeline.schema.json").read_text("utf-8")
+    from . import schemas  # a data package, shipped in the wheel; plain file access is ~4 ms cheaper
+
+    return (Path(schemas.__file__).parent / "pipeline.schema.json").read_text("utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -37,3 +37,18 @@ def test_undefined_variable_is_reported_with_a_hint():
     _, diags = templating.render_tree({"k": "s3://{{ buckt }}/"}, VARS)
     assert [d.code for d in diags] == ["T001"]
     assert "buckt" in diags[0].message and "bucket" in diags[0].hint
+
+
+def test_expressions_are_immutable_values():
+    from mlpc.expressions import ExecutionVariable, Join, Param, StepProperty
+
+    a, b = Param("X", "Integer"), Param("X", "Integer")
+    assert a == b and hash(a) == hash(b) and a != Param("X", "Float")
+    assert Param("X") != ExecutionVariable("X", None)  # same fields, different kinds
+    assert ExecutionVariable("PipelineName").type == "String" and Join("", ()).type == "String"
+    with pytest.raises(AttributeError):
+        a.name = "Y"
+    with pytest.raises(TypeError):
+        str(StepProperty("S", "ModelArtifacts.S3ModelArtifacts"))
+    with pytest.raises(TypeError):
+        Param("X", "Integer", "extra")
