@@ -126,12 +126,13 @@ def _ecr_hostname(region: str) -> str:
     key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
     path = cache_file("ecr-hostnames.json")
     memo = read_json(path)
-    if not isinstance(memo, dict) or memo.get("source") != key:
-        memo = {"source": key, "hostnames": {}}
-    host = memo["hostnames"].get(region)
+    if not isinstance(memo, dict) or not all(isinstance(v, dict) for v in memo.values()):
+        memo = {}
+    hosts = memo.setdefault(key, {})  # one entry per endpoint file, so venvs don't evict each other
+    host = hosts.get(region)
     if host is None:
         host = _resolve_ecr_hostname(region)
-        memo["hostnames"][region] = host
+        hosts[region] = host
         write_json(path, memo)
     return host
 
