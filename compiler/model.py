@@ -6,6 +6,7 @@ class-creation cost at start-up (compile is a short-lived process).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path as FsPath
 from typing import NamedTuple
 
@@ -103,6 +104,7 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
             files[fname] = PropertyFile(fname, name, fspec["output"], fspec["path"], fpath)
     schedules = {}
     for sname, spec in (doc.get("schedules") or {}).items():
+        diags += _check_schedule(sname, spec, params)
         schedules[sname] = Schedule(sname, spec["expression"], spec.get("timezone"),
                                     tuple((spec.get("parameters") or {}).items()), spec.get("enabled", True),
                                     spec.get("description"), ("schedules", sname))
@@ -118,6 +120,40 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+SCHEDULE_NAME = re.compile(r"[0-9a-zA-Z\-_.]{1,64}")  # EventBridge Scheduler's Name pattern
+
+
+def _check_schedule(name: str, spec: dict, params: dict) -> list[Diagnostic]:
+    """A schedule's name and its parameter values against the declared parameters."""
+    from .diagnostics import did_you_mean
+
+    path = ("schedules", name)
+    out = []
+    if not SCHEDULE_NAME.fullmatch(name):
+        out.append(Diagnostic("M010", f"schedule name '{name}' is not a valid EventBridge Scheduler name", path=path,
+                              hint="1-64 letters, digits, '-', '_' or '.'", at_key=True))
+    for pname, value in (spec.get("parameters") or {}).items():
+        ppath = path + ("parameters", pname)
+        param = params.get(pname)
+        if param is None:
+            out.append(Diagnostic("M011", f"schedule '{name}' sets parameter '{pname}', which the pipeline does not declare",
+                                  path=ppath, at_key=True,
+                                  hint=did_you_mean(pname, params) or "declared: " + (", ".join(params) or "(none)")))
+            continue
+        if isinstance(value, str):
+            _, err = coerce_param_value(value, param)
+        elif not _fits(value, param.type):
+            err = f"{value!r} is not {_article(param.type)} {param.type}"
+        elif param.enum and value not in param.enum:
+            err = f"{value!r} is not one of {', '.join(param.enum)}"
+        else:
+            err = None
+        if err:
+            out.append(Diagnostic("M012", f"schedule '{name}' parameter '{pname}': {err}", path=ppath,
+                                  hint=f"'{pname}' is declared as {_article(param.type)} {param.type}"))
+    return out
 
 
 def _fits(value, ptype: str) -> bool:

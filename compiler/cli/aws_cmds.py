@@ -46,11 +46,6 @@ def upsert(
         fail("--wait and --param go with --start", "e.g. mlpc upsert FILE --start --wait")
     res = compile_or_exit(file, var, vars_file)
     pipe = res.pipeline
-    problems = schedules.check_schedules(pipe)
-    for _, message, hint in problems:
-        typer.echo(f"error: {message}\n    hint: {hint}", err=True)
-    if problems:
-        raise typer.Exit(1)
     values = overrides_or_exit(param, pipe.parameters) if start else {}
     commit = current_commit(file)
     with cli_errors():

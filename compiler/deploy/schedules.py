@@ -10,15 +10,12 @@ pipeline deletes the group.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from ..model import coerce_param_value
 from .session import AwsError, aws_errors, error_code
 
-NAME_RE = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
 ABSENT_CODES = ("ResourceNotFoundException",)
 DENIED_CODES = ("AccessDeniedException", "AccessDenied")
 
@@ -47,25 +44,6 @@ def spec_from_model(schedule) -> dict:
 
 def specs_from_pipeline(pipeline) -> dict:
     return {name: spec_from_model(s) for name, s in sorted((pipeline.schedules or {}).items())}
-
-
-def check_schedules(pipeline) -> list:
-    """Problems with the YAML's schedules that no AWS call should be made with: (schedule, message, hint)."""
-    problems = []
-    for name, sched in sorted((pipeline.schedules or {}).items()):
-        if not NAME_RE.match(name):
-            problems.append((name, f"schedule name '{name}' is not a valid EventBridge Scheduler name",
-                             "use 1-64 letters, digits, '-', '_' or '.'"))
-        for pname, value in sched.parameters:
-            param = pipeline.parameters.get(pname)
-            if param is None:
-                problems.append((name, f"schedule '{name}' sets parameter '{pname}', which the pipeline does not declare",
-                                 "declared: " + (", ".join(sorted(pipeline.parameters)) or "(none)")))
-                continue
-            _, err = coerce_param_value(param_text(value), param)
-            if err:
-                problems.append((name, f"schedule '{name}' parameter '{pname}': {err}", f"'{pname}' is a {param.type}"))
-    return problems
 
 
 def deployed_schedules(sch, pipeline: str) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from deploy_support import BUCKET, ROLE, cli, edit
 
 GROUP = "mlpc-mini"
@@ -82,6 +84,7 @@ def test_schedule_with_an_undeclared_or_mistyped_parameter_is_refused_before_aws
     assert result.exit_code == 1
     assert "schedule 'weekly' parameter 'InstanceType': 'ml.p3.2xlarge' is not one of" in result.stderr
     assert "schedule 'weekly' sets parameter 'Roundz', which the pipeline does not declare" in result.stderr
+    assert re.search(r"\.yaml:\d+:\d+: schedule 'weekly' sets parameter 'Roundz'", result.stderr), result.stderr
     assert "cannot reach" not in result.stderr
 
 
