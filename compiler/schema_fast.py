@@ -67,10 +67,13 @@ class Compiler:
         if not ref.startswith("#/$defs/"):
             return _no
         name = ref[len("#/$defs/"):]
-        if name not in self.refs:
-            self.refs[name] = None
-            self.refs[name] = self.compile(self.root["$defs"][name])
-        return lambda v: self.refs[name](v)
+
+        def check(v):  # compiled on first use: most documents use a few of the step types
+            fn = self.refs.get(name)
+            if fn is None:
+                fn = self.refs[name] = self.compile(self.root["$defs"][name])
+            return fn(v)
+        return check
 
     def _k_type(self, t, _):
         preds = [_TYPES[x] for x in ((t,) if isinstance(t, str) else t)]
