@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Span, sort_diagnostics
@@ -16,16 +15,18 @@ from .manifest import Upload
 from .model import Pipeline
 
 
-@dataclass
 class CompileResult:
-    file: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    definition: dict | None = None
-    definition_json: str | None = None
-    uploads: list[Upload] = field(default_factory=list)
-    pipeline: Pipeline | None = None
-    graph: object | None = None  # mlpc.graph.Graph
-    base_dir: Path | None = None
+    """Everything one compile produced; filled in phase by phase."""
+
+    def __init__(self, file: str, base_dir: Path | None = None):
+        self.file = file
+        self.base_dir = base_dir
+        self.diagnostics: list[Diagnostic] = []
+        self.definition: dict | None = None
+        self.definition_json: str | None = None
+        self.uploads: list[Upload] = []
+        self.pipeline: Pipeline | None = None
+        self.graph = None  # mlpc.graph.Graph
 
     @property
     def ok(self) -> bool:

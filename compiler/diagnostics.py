@@ -7,7 +7,6 @@ end. Lines and columns count from 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple
 
 Path = tuple  # tuple[str | int, ...]
@@ -22,20 +21,19 @@ class Span(NamedTuple):
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     code: str
     message: str
     path: Path = ()
     hint: str | None = None
     span: Span | None = None
     # extra column offset inside a scalar (e.g. position of a token in an expression)
-    offset: int = field(default=0, compare=False)
+    offset: int = 0
     # locate at the mapping key of `path` rather than at its value (e.g. a template in a key)
-    at_key: bool = field(default=False, compare=False)
+    at_key: bool = False
 
     def at(self, span: Span) -> "Diagnostic":
-        return replace(self, span=span)
+        return self._replace(span=span)
 
     def render(self) -> str:
         where = str(self.span) if self.span else "<unknown>"

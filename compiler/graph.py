@@ -6,17 +6,17 @@ Ordering uses graphlib; a cycle is a diagnostic that names every step in it.
 from __future__ import annotations
 
 import graphlib
-from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 
 
-@dataclass
 class Graph:
-    nodes: list  # step names, document order
-    edges: dict = field(default_factory=dict)  # (upstream, downstream) -> label: "data" | "depends_on" | "then" | "else"
-    types: dict = field(default_factory=dict)
-    origins: dict = field(default_factory=dict)  # (upstream, downstream) -> YAML path that created the edge
+    def __init__(self, nodes: list, edges: dict | None = None, types: dict | None = None,
+                 origins: dict | None = None):
+        self.nodes = nodes  # step names, document order
+        self.edges = {} if edges is None else edges  # (upstream, downstream) -> "data" | "depends_on" | "then" | "else"
+        self.types = {} if types is None else types
+        self.origins = {} if origins is None else origins  # (upstream, downstream) -> YAML path that made the edge
 
     def upstream(self, step: str) -> list:
         return [u for (u, d) in self.edges if d == step]

@@ -7,7 +7,7 @@ returned as diagnostics, never raised.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path as FsPath
 
 import yaml
@@ -19,15 +19,17 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 100
 
 
-@dataclass
 class SourceMap:
-    file: str
-    values: dict = field(default_factory=dict)  # path -> (line0, col0) of the value node
-    keys: dict = field(default_factory=dict)  # path -> (line0, col0) of the mapping key
-    styles: dict = field(default_factory=dict)  # path -> scalar style ('' plain, '"', "'", '|', '>'); scalars only
-    text: str = ""  # the source, for positions inside scalars
-    rendered: dict = field(default_factory=dict)  # path -> (original, rendered) for template-expanded scalars
-    renamed: dict = field(default_factory=dict)  # path with a template-rendered key -> the path as written
+    """path -> position, for every node of one file (plain class: cheaper to define than a dataclass)."""
+
+    def __init__(self, file: str, text: str = ""):
+        self.file = file
+        self.values: dict = {}  # path -> (line0, col0) of the value node
+        self.keys: dict = {}  # path -> (line0, col0) of the mapping key
+        self.styles: dict = {}  # path -> scalar style ('' plain, '"', "'", '|', '>'); scalars only
+        self.text = text  # the source, for positions inside scalars
+        self.rendered: dict = {}  # path -> (original, rendered) for template-expanded scalars
+        self.renamed: dict = {}  # path with a template-rendered key -> the path as written
 
     def as_written(self, path: tuple) -> tuple:
         """`path` with rendered keys replaced by the keys as written in the file."""
@@ -159,8 +161,7 @@ def _block_chars(lines, ln, col, style):
         i = nxt
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     data: object
     source: SourceMap
     text: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, did_you_mean
 from .expressions import to_json
@@ -14,14 +13,14 @@ from .resolve import Resolver
 DEFINITION_VERSION = "2020-12-01"
 
 
-@dataclass
 class StepContext:
     """What a renderer needs: the pipeline, the resolver and the upload manifest."""
 
-    pipeline: Pipeline
-    resolver: Resolver
-    uploads: dict = field(default_factory=dict)  # s3 uri -> Upload
-    diagnostics: list = field(default_factory=list)
+    def __init__(self, pipeline: Pipeline, resolver: Resolver):
+        self.pipeline = pipeline
+        self.resolver = resolver
+        self.uploads: dict = {}  # s3 uri -> Upload
+        self.diagnostics: list = []
 
     def value(self, step, key_path: tuple, raw=None):
         """Resolve a step field (by its key path inside the step) into a literal or an expression."""

@@ -4,7 +4,6 @@ step properties (checked against botocore's Describe* shapes) and property files
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, did_you_mean
 from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Malformed, Param, Ref,
@@ -21,12 +20,12 @@ LEAF_TYPES = {"string": "String", "timestamp": "String", "integer": "Integer", "
 _NAME = re.compile(r"[A-Za-z0-9_\-]+")
 
 
-@dataclass
 class Resolver:
-    pipeline: Pipeline
-    diagnostics: list = field(default_factory=list)
-    references: dict = field(default_factory=dict)  # step -> {referenced step: yaml path}
-    _prop_cache: dict = field(default_factory=dict)
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        self.diagnostics: list = []
+        self.references: dict = {}  # step -> {referenced step: yaml path}
+        self._prop_cache: dict = {}
 
     # -- public ---------------------------------------------------------------
     def value(self, raw, path: tuple, step: str | None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from .diagnostics import Diagnostic, did_you_mean
@@ -69,8 +69,7 @@ def _type_hint(value, types) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One schema mistake, before it is located: where, what, and (for typo merging) which fields."""
 
     message: str

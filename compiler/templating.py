@@ -7,7 +7,6 @@ substituted here; they compile to pipeline expressions.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from functools import lru_cache
 
@@ -53,7 +52,7 @@ def render_tree(data, variables: dict, changed: dict | None = None,
                 out = _env().from_string(text).render(variables)
         except Exception as exc:  # any failure of a user's template is a user error
             diag = _template_error(exc, text, path, variables)
-            diags.append(replace(diag, at_key=True, offset=0) if at_key else diag)
+            diags.append(diag._replace(at_key=True, offset=0) if at_key else diag)
             return text
         if changed is not None and out != text:
             changed[path] = (text, out)
