@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import sys
 from typing import NamedTuple
@@ -68,11 +69,34 @@ def cache_path() -> str:
     return cache_file(f"botocore-{botocore_version()}-sagemaker-shapes.json")
 
 
-def build_table() -> dict:
-    """Prune the full service model to what the CREATE/DESCRIBE operations reach."""
+def _service_model() -> dict:
+    """botocore's SageMaker model, read from its data files without importing botocore's
+    loader (~170 ms): the search path and "newest API version wins" rule of
+    botocore.loaders.Loader.load_service_model. Falls back to the Loader itself."""
+    import gzip
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    roots = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
+    if spec is not None and spec.submodule_search_locations:
+        roots.append(os.path.join(list(spec.submodule_search_locations)[0], "data"))
+    for root in roots:
+        service = os.path.join(root, "sagemaker")
+        versions = sorted(os.listdir(service), reverse=True) if os.path.isdir(service) else []
+        for version in versions:
+            for name, opener in (("service-2.json", open), ("service-2.json.gz", gzip.open)):
+                path = os.path.join(service, version, name)
+                if os.path.isfile(path):
+                    with opener(path, "rb") as fh:
+                        return json.loads(fh.read().decode("utf-8"))
     from botocore.loaders import Loader
 
-    model = Loader().load_service_model("sagemaker", "service-2")
+    return Loader().load_service_model("sagemaker", "service-2")
+
+
+def build_table() -> dict:
+    """Prune the full service model to what the CREATE/DESCRIBE operations reach."""
+    model = _service_model()
     ops = {op: {k: model["operations"][op][k]["shape"] for k in ("input", "output")
                 if k in model["operations"][op]} for op in CREATE_OPERATIONS + DESCRIBE_OPERATIONS}
     roots = [ops[op]["input"] for op in CREATE_OPERATIONS] + [ops[op]["output"] for op in DESCRIBE_OPERATIONS]

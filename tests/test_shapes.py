@@ -473,3 +473,14 @@ def test_skip_required_matches_member_paths_not_bare_names():
     assert len(check(params, skip=SKIP | {"S3UploadMode"})[1]) == 1
     dotted = SKIP | {"ProcessingOutputConfig.Outputs.S3Output.S3UploadMode"}
     assert check(params, skip=dotted)[1] == []
+
+
+def test_service_model_read_directly_is_botocores_own():
+    """build_table reads botocore's data files itself (no loader import); it must be the same model."""
+    from botocore.loaders import Loader
+
+    direct = shapes._service_model()
+    loaded = Loader().load_service_model("sagemaker", "service-2")
+    assert direct["metadata"] == loaded["metadata"]
+    assert direct["operations"].keys() == loaded["operations"].keys()
+    assert direct["shapes"] == loaded["shapes"]
