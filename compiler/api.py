@@ -27,6 +27,7 @@ class CompileResult:
         self.uploads: list[Upload] = []
         self.pipeline: Pipeline | None = None
         self.graph = None  # mlpc.graph.Graph
+        self.warnings: list[Diagnostic] = []  # reported, but they don't fail the compile
 
     @property
     def ok(self) -> bool:
@@ -127,10 +128,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         result.diagnostics = sort_diagnostics(located)
         return result
     text = emit_json(definition)
-    limit_diags = [smap.locate(d) for d in check_size(text)]
-    if limit_diags:
-        result.diagnostics = sort_diagnostics(limit_diags)
-        return result
+    result.warnings = sort_diagnostics(smap.locate(d) for d in check_size(text))
     result.definition, result.definition_json, result.uploads = definition, text, uploads
     return result
 

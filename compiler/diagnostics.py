@@ -31,19 +31,22 @@ class Diagnostic(NamedTuple):
     offset: int = 0
     # locate at the mapping key of `path` rather than at its value (e.g. a template in a key)
     at_key: bool = False
+    # "error" fails the command; "warning" is reported and the command goes on
+    severity: str = "error"
 
     def at(self, span: Span) -> "Diagnostic":
         return self._replace(span=span)
 
     def render(self) -> str:
         where = str(self.span) if self.span else "<unknown>"
-        text = f"{where}: {self.message} [{self.code}]"
+        kind = "warning: " if self.severity == "warning" else ""
+        text = f"{where}: {kind}{self.message} [{self.code}]"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
 
     def to_json(self) -> dict:
-        out = {"code": self.code, "message": self.message, "path": list(self.path)}
+        out = {"code": self.code, "severity": self.severity, "message": self.message, "path": list(self.path)}
         if self.span:
             out.update(file=self.span.file, line=self.span.line, column=self.span.col)
         if self.hint:

@@ -12,7 +12,7 @@ import typer
 
 from .base import app
 from .options import Fmt, GraphFmt, VarOpt, VarsFileOpt
-from .output import compile_or_exit, print_diagnostics
+from .output import compile_or_exit, print_diagnostics, print_warnings
 
 
 
@@ -34,12 +34,14 @@ def validate(
     for f in files:
         res = compile_file(f, variables, vars_file) if not vdiags else None
         diags = vdiags if res is None else res.diagnostics
+        warnings = [] if res is None or diags else res.warnings
         failed |= bool(diags)
-        results.append({"file": str(f), "ok": not diags, "diagnostics": [d.to_json() for d in diags]})
+        results.append({"file": str(f), "ok": not diags, "diagnostics": [d.to_json() for d in diags + warnings]})
         if format == Fmt.text:
             if diags:
                 print_diagnostics(diags)
             else:
+                print_warnings(warnings)
                 typer.echo(f"{f}: ok ({len(res.definition['Steps'])} top-level steps, {len(res.pipeline.steps)} in all)")
     if format == Fmt.json:
         typer.echo(json.dumps(results, indent=2))

@@ -14,6 +14,11 @@ def print_diagnostics(diags) -> None:
     typer.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
 
 
+def print_warnings(warnings) -> None:
+    for d in warnings:
+        typer.echo(d.render(), err=True)
+
+
 def compile_or_exit(file: Path, var, vars_file):
     """Compile, or print every diagnostic and exit 1."""
     from ..api import compile_file, parse_var_args
@@ -26,4 +31,5 @@ def compile_or_exit(file: Path, var, vars_file):
     if not res.ok:
         print_diagnostics(res.diagnostics)
         raise typer.Exit(1)
+    print_warnings(res.warnings)
     return res

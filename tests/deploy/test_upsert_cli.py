@@ -155,6 +155,24 @@ def test_large_definition_goes_through_s3_location(moto, project, monkeypatch):
     assert again.exit_code == 0 and "pipeline updated mini" in again.stdout
 
 
+def test_definition_over_one_megabyte_is_deployed_through_s3(moto, tmp_path):
+    """No patched limit: a real > 1,048,576-character definition compiles (with a warning) and
+    upsert hands it to CreatePipeline as PipelineDefinitionS3Location."""
+    moto.s3.create_bucket(Bucket=BUCKET)
+    big = tmp_path / "big.yaml"
+    big.write_text(f"pipeline: {{name: big, role: 'arn:aws:iam::123456789012:role/SageMakerPipelineRole', "
+                   f"bucket: {BUCKET}, region: us-east-1}}\n"
+                   "steps:\n  Stop:\n    type: fail\n    message: " + "x" * 1_100_000 + "\n")
+    compiled = compile_file(big)
+    assert compiled.ok and len(compiled.definition_json) > 1_048_576
+    assert [w.code for w in compiled.warnings] == ["L015"]
+    result = cli("upsert", big)
+    assert result.exit_code == 0, result.output
+    key = f"big/definitions/{definition_sha256(compiled.definition_json)}.json"
+    assert moto.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode() == compiled.definition_json
+    assert moto.sm.describe_pipeline(PipelineName="big")["PipelineArn"].endswith(":pipeline/big")
+
+
 def test_role_override(moto, project):
     moto.s3.create_bucket(Bucket=BUCKET)
     other = "arn:aws:iam::123456789012:role/Other"
