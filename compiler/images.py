@@ -9,11 +9,12 @@ training compiler, JumpStart, container_version) is refused, never guessed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 from typing import NamedTuple
+
+from .pkgdata import package_dir
 
 __all__ = ["ImageError", "retrieve", "frameworks", "versions", "sagemaker_sdk_version"]
 
@@ -60,17 +61,10 @@ _CACHE: dict[str, object] = {}
 # --------------------------------------------------------------------------- data
 
 
-def _package_dir(name: str) -> str | None:
-    spec = importlib.util.find_spec(name)  # locates the package, does not import it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return list(spec.submodule_search_locations)[0]
-
-
 def _config_dir() -> str:
     key = "<config_dir>"
     if key not in _CACHE:
-        base = _package_dir("sagemaker")
+        base = package_dir("sagemaker")
         if base is None:
             raise _Fail("the sagemaker SDK is not installed", "pip install 'sagemaker>=2.200,<3'")
         _CACHE[key] = os.path.join(base, "image_uri_config")
@@ -90,76 +84,13 @@ def _config(framework: str) -> dict:
     return _CACHE[key]  # type: ignore[return-value]
 
 
-def _endpoints_path() -> str:
-    """Where botocore's loader would find endpoints.json (~/.aws/models first)."""
-    botocore = _package_dir("botocore")
-    dirs = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
-    dirs += [os.path.join(botocore, "data")] if botocore else []
-    paths = [os.path.join(d, "endpoints" + ext) for d in dirs if os.path.isdir(d) for ext in (".json", ".json.gz")]
-    path = next((p for p in paths if os.path.isfile(p)), None)
-    if path is None:
-        raise _Fail("botocore endpoint data (endpoints.json) not found", "pip install botocore")
-    return path
-
-
-def _endpoints() -> dict:
-    """botocore's endpoint data, found like ``botocore.loaders.create_loader().load_data``."""
-    if "<endpoints>" not in _CACHE:
-        path = _endpoints_path()
-        with open(path, "rb") as f:
-            raw = f.read()
-        if path.endswith(".gz"):
-            import gzip
-
-            raw = gzip.decompress(raw)
-        _CACHE["<endpoints>"] = json.loads(raw.decode("utf-8"))
-    return _CACHE["<endpoints>"]  # type: ignore[return-value]
-
-
 def _ecr_hostname(region: str) -> str:
-    """The ECR hostname for `region`, memoized on disk per botocore endpoint data file
-    (parsing that 1.25 MB file costs ~16 ms on every compile otherwise)."""
-    from .diskcache import cache_file, read_json, write_json
+    from . import ecr
 
-    source = _endpoints_path()
-    stat = os.stat(source)
-    key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
-    path = cache_file("ecr-hostnames.json")
-    memo = read_json(path)
-    if not isinstance(memo, dict) or not all(isinstance(v, dict) for v in memo.values()):
-        memo = {}
-    hosts = memo.setdefault(key, {})  # one entry per endpoint file, so venvs don't evict each other
-    host = hosts.get(region)
-    if host is None:
-        host = _resolve_ecr_hostname(region)
-        hosts[region] = host
-        write_json(path, memo)
-    return host
-
-
-def _resolve_ecr_hostname(region: str) -> str:
-    """``botocore.regions.EndpointResolver.construct_endpoint("ecr", region)["hostname"]``."""
-    for partition in _endpoints()["partitions"]:
-        service = partition.get("services", {}).get("ecr", {"endpoints": {}})
-        name = region
-        if region not in service.get("endpoints", {}):
-            matches = region in partition.get("regions", {}) or (
-                "regionRegex" in partition and re.match(partition["regionRegex"], region))
-            if not matches:
-                continue
-            if service.get("partitionEndpoint") and not service.get("isRegionalized", True):
-                name = service["partitionEndpoint"]
-        endpoint = service.get("endpoints", {}).get(name, {})
-        hostname = endpoint.get("hostname") or service.get("defaults", {}).get("hostname") \
-            or partition.get("defaults", {}).get("hostname")
-        dns_suffix = endpoint.get("dnsSuffix") or partition["dnsSuffix"]
-        return hostname.format(service="ecr", region=name, dnsSuffix=dns_suffix)
-    if region == "il-central-1":  # the SDK's own fallback
-        return f"ecr.{region}.amazonaws.com"
-    raise _Fail(f"no ECR endpoint is known for region '{region}'")
-
-
-# ------------------------------------------------------------------------- public
+    try:
+        return ecr.hostname(region)
+    except ecr.EcrError as exc:
+        raise _Fail(exc.message, exc.hint) from None
 
 
 def frameworks() -> list[str]:

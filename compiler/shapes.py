@@ -74,12 +74,13 @@ def _service_model() -> dict:
     loader (~170 ms): the search path and "newest API version wins" rule of
     botocore.loaders.Loader.load_service_model. Falls back to the Loader itself."""
     import gzip
-    import importlib.util
 
-    spec = importlib.util.find_spec("botocore")
+    from .pkgdata import package_dir
+
+    botocore = package_dir("botocore")
     roots = [os.path.join(os.path.expanduser("~"), ".aws", "models")]
-    if spec is not None and spec.submodule_search_locations:
-        roots.append(os.path.join(list(spec.submodule_search_locations)[0], "data"))
+    if botocore:
+        roots.append(os.path.join(botocore, "data"))
     for root in roots:
         service = os.path.join(root, "sagemaker")
         versions = sorted(os.listdir(service), reverse=True) if os.path.isdir(service) else []
@@ -423,38 +424,3 @@ def property_type(describe_operation: str, path: str) -> tuple[str | None, Shape
 
 
 # ---------------------------------------------------------------- test oracle
-_ORACLE: dict = {}
-
-
-def botocore_oracle_validate(operation: str, params: dict, fill_required: dict | None = None) -> list[str]:
-    """botocore's own ParamValidator over params with expressions replaced by
-    placeholders of the slot's type (strings/numbers padded up to the slot's min)."""
-    if "model" not in _ORACLE:
-        from botocore.loaders import Loader
-        from botocore.model import ServiceModel
-
-        _ORACLE["model"] = ServiceModel(Loader().load_service_model("sagemaker", "service-2"))
-    from botocore.validate import ParamValidator
-
-    shape = _ORACLE["model"].operation_model(operation).input_shape
-    filled = _placeholders(params, shape)
-    for k, v in (fill_required or {}).items():
-        filled.setdefault(k, v)
-    report = ParamValidator().validate(filled, shape)
-    return report.generate_report().splitlines() if report.has_errors() else []
-
-
-def _placeholders(value, shape):
-    kind = shape.type_name
-    if is_expression(value):
-        low = shape.metadata.get("min", 1)
-        return {"string": "x" * max(1, low), "blob": "x", "timestamp": "2020-01-01T00:00:00Z",
-                "integer": max(1, low), "long": max(1, low), "float": float(max(1, low)),
-                "double": float(max(1, low)), "boolean": True}.get(kind, _copy(value))
-    if kind == "structure" and isinstance(value, dict):
-        return {k: _placeholders(v, shape.members[k]) if k in shape.members else _copy(v) for k, v in value.items()}
-    if kind == "list" and isinstance(value, (list, tuple)):
-        return [_placeholders(v, shape.member) for v in value]
-    if kind == "map" and isinstance(value, dict):
-        return {k: _placeholders(v, shape.value) for k, v in value.items()}
-    return _copy(value)

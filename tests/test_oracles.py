@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 
 from mlpc.api import compile_file, compile_text
-from mlpc.shapes import botocore_oracle_validate
+from shape_oracle import botocore_oracle_validate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ("breast-cancer", "sklearn-tuning")

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from mlpc import shapes
+from shape_oracle import botocore_oracle_validate
 from mlpc.shapes import ShapeIssue, check_request, is_expression, property_type
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
@@ -100,7 +101,7 @@ def test_valid_processing_args_pass_and_botocore_agrees():
     assert issues == []
     assert out == params and out is not params
     assert list(out) == list(params)  # key order preserved
-    assert shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "job"}) == []
+    assert botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "job"}) == []
 
 
 def test_valid_processing_args_with_expressions():
@@ -112,7 +113,7 @@ def test_valid_processing_args_with_expressions():
     out, issues = check(params)
     assert issues == []
     assert out["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == P("Count")
-    assert shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "job"}) == []
+    assert botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "job"}) == []
 
 
 def test_input_is_not_mutated_and_output_is_a_new_structure():
@@ -143,7 +144,7 @@ def test_valid_training_args_with_hyperparameter_expressions():
     assert issues == []
     assert out["HyperParameters"]["eta"] == {"Std:Join": {"On": "", "Values": [P("Rate")]}}
     assert out["HyperParameters"]["objective"] == P("Name")
-    assert shapes.botocore_oracle_validate("CreateTrainingJob", params, {"TrainingJobName": "t"}) == []
+    assert botocore_oracle_validate("CreateTrainingJob", params, {"TrainingJobName": "t"}) == []
 
 
 def test_create_pipeline_client_request_token_is_not_required():
@@ -151,7 +152,7 @@ def test_create_pipeline_client_request_token_is_not_required():
     _, issues = check(params, op="CreatePipeline", skip=frozenset())
     assert issues == []
     # botocore's own validator does not know about idempotency tokens
-    assert any("ClientRequestToken" in line for line in shapes.botocore_oracle_validate("CreatePipeline", params))
+    assert any("ClientRequestToken" in line for line in botocore_oracle_validate("CreatePipeline", params))
 
 
 def test_skip_required_is_what_makes_job_name_optional():
@@ -175,7 +176,7 @@ def test_instance_count_as_string():
     issue = only_issue(params)
     assert issue.path == ("ProcessingResources", "ClusterConfig", "InstanceCount")
     assert issue.message == "InstanceCount must be an integer, got string 'two'"
-    assert shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) != []
+    assert botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) != []
 
 
 def test_instance_count_as_boolean_is_not_an_integer():
@@ -192,7 +193,7 @@ def test_unknown_member_with_did_you_mean():
     assert issue.path == ("ProcessingResources", "ClusterConfig", "InstanceCnt")
     assert issue.message == "unknown member 'InstanceCnt' in ProcessingClusterConfig"
     assert issue.hint == "did you mean 'InstanceCount'?"
-    oracle = shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"})
+    oracle = botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"})
     assert any("InstanceCnt" in line for line in oracle)
 
 
@@ -210,7 +211,7 @@ def test_missing_required_role_arn():
     issue = only_issue(params)
     assert issue.path == ()
     assert issue.message == "missing required member 'RoleArn' in CreateProcessingJobRequest"
-    oracle = shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"})
+    oracle = botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"})
     assert oracle and "RoleArn" in oracle[-1]
 
 
@@ -229,7 +230,7 @@ def test_too_many_processing_inputs():
     assert issue.path == ("ProcessingInputs",)
     assert issue.message == "ProcessingInputs must have at most 10 items, got 11"
     # botocore itself only checks minimums: our check is stricter than the oracle
-    assert shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) == []
+    assert botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) == []
 
 
 def test_environment_value_too_long():
@@ -272,7 +273,7 @@ def test_range_violation():
     params["ProcessingResources"]["ClusterConfig"]["VolumeSizeInGB"] = 0
     issue = only_issue(params)
     assert issue.message == "VolumeSizeInGB must be >= 1, got 0"
-    assert shapes.botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) != []
+    assert botocore_oracle_validate("CreateProcessingJob", params, {"ProcessingJobName": "j"}) != []
 
 
 def test_list_where_a_string_was_given():
