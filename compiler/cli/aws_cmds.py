@@ -64,6 +64,7 @@ def upsert(
         schedules.apply_schedules(aws.scheduler, splan, arn, sched_role)
         exec_arn = None
         if start:
+            values = executions.with_source_commit(values, pipe.parameters, commit)
             exec_arn = executions.start_execution(aws.sagemaker, pipe.name, values, f"started by mlpc from git {commit}")
     uploaded = len(plan.to_upload)
     report = {"pipeline": pipe.name, "arn": arn, "action": plan.action, "definition_sha256": plan.definition_sha256,
@@ -125,7 +126,10 @@ def start(
         elif deployed.definition != res.definition:
             typer.echo(f"note: {target} differs from the deployed pipeline, which is what runs (see mlpc diff {target})",
                        err=True)
-        commit = current_commit(Path(target)) if res is not None else "unknown"
+        commit = current_commit(Path(target) if res is not None else Path.cwd())
+        declared = res.pipeline.parameters if res is not None else \
+            executions.parameters_from_deployed(require_definition(deployed))
+        values = executions.with_source_commit(values, declared, commit)
         arn = executions.start_execution(aws.sagemaker, name, values, f"started by mlpc from git {commit}")
     if format == Fmt.json:
         print_json({"pipeline": name, "execution": arn, "parameters": values})

@@ -49,6 +49,20 @@ def parameters_from_deployed(definition: dict) -> dict:
     return out
 
 
+SOURCE_COMMIT_PARAMETER = "GitCommit"
+
+
+def with_source_commit(values: dict, parameters: dict, commit: str) -> dict:
+    """Fill the `GitCommit` String parameter, when the pipeline declares one and the user did
+    not set it, with the commit being deployed: a register step can record it
+    (customer_metadata: {git_commit: "${params.GitCommit}"}) and `mlpc models list` shows it.
+    A parameter, not a literal, so the definition (and `mlpc diff`) doesn't change per commit."""
+    param = parameters.get(SOURCE_COMMIT_PARAMETER)
+    if param is None or param.type != "String" or SOURCE_COMMIT_PARAMETER in values or commit == "unknown":
+        return values
+    return {**values, SOURCE_COMMIT_PARAMETER: commit}
+
+
 def start_execution(sm, name: str, values: dict, description: str | None = None) -> str:
     req = {"PipelineName": name,
            "PipelineParameters": [{"Name": k, "Value": param_text(v)} for k, v in sorted(values.items())]}

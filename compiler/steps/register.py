@@ -51,7 +51,7 @@ def render(step, ctx) -> dict:
     if metrics:
         args["ModelMetrics"] = metrics
     if step.get("customer_metadata"):
-        args["CustomerMetadataProperties"] = dict(step.get("customer_metadata"))
+        args["CustomerMetadataProperties"] = ctx.tree(step, ("customer_metadata",), step.get("customer_metadata"))
     for key, member in (("domain", "Domain"), ("task", "Task"), ("sample_payload_url", "SamplePayloadUrl")):
         if step.get(key) is not None:
             args[member] = ctx.value(step, (key,))

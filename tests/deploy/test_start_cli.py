@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 
 from botocore.stub import ANY
-from deploy_support import BUCKET, cli, stubbed_aws
+from deploy_support import BUCKET, cli, edit, stubbed_aws
 
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/mini"
 EXEC = f"{ARN}/execution/abc123def456"
@@ -212,3 +212,25 @@ def test_upsert_start_wait_on_moto_with_stubbed_step_listing(moto, project, monk
     assert result.stdout.rstrip().endswith("succeeded")
     (execution,) = moto.sm.list_pipeline_executions(PipelineName="mini")["PipelineExecutionSummaries"]
     assert params_of(moto, execution["PipelineExecutionArn"]) == {"Rounds": "2"}
+
+
+def test_declared_gitcommit_parameter_is_filled_with_the_deployed_commit(moto, project):
+    import subprocess
+
+    edit(project, "  Quick: {type: Boolean, default: false}\n",
+         "  Quick: {type: Boolean, default: false}\n  GitCommit: {type: String, default: unknown}\n")
+    root = project.parent
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run(git + ["init", "-q"], cwd=root, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=root, check=True)
+    subprocess.run(git + ["commit", "-qm", "init"], cwd=root, check=True)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
+    moto.s3.create_bucket(Bucket=BUCKET)
+    result = cli("upsert", project, "--start", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert params_of(moto, json.loads(result.stdout)["execution"]) == {"GitCommit": sha}
+    # an explicit value wins, and `start` by name fills it from the working directory's repository
+    explicit = cli("start", project, "--param", "GitCommit=abc", "--format", "json")
+    assert params_of(moto, json.loads(explicit.stdout)["execution"]) == {"GitCommit": "abc"}
+    by_name = cli("start", "mini", "--format", "json")
+    assert params_of(moto, json.loads(by_name.stdout)["execution"]) == {"GitCommit": sha}

@@ -49,6 +49,7 @@ def breast_cancer(session):
     threshold = ParameterFloat("AccuracyThreshold", default_value=0.8)
     approval = ParameterString("ModelApprovalStatus", default_value="PendingManualApproval",
                                enum_values=["PendingManualApproval", "Approved"])
+    git_commit = ParameterString("GitCommit", default_value="unknown")
     cache = CacheConfig(enable_caching=True, expire_after="P30D")
 
     preprocess = SKLearnProcessor(framework_version="1.2-1", role=ROLE, instance_type="ml.m5.large",
@@ -92,14 +93,14 @@ def breast_cancer(session):
         model_package_group_name="breast-cancer-models", approval_status=approval,
         model_metrics=ModelMetrics(model_statistics=MetricsSource(
             content_type="application/json", s3_uri=Join(on="", values=[evaluation_uri, "/evaluation.json"]))),
-        customer_metadata_properties={"source": "mlpc"},
+        customer_metadata_properties={"source": "mlpc", "git_commit": git_commit},
     )
     fail = FailStep("AccuracyTooLow", error_message=Join(on="", values=[
         "Model accuracy is below the threshold of ", threshold]))
     accuracy = JsonGet(step_name=step_eval.name, property_file=report, json_path="metrics.accuracy.value")
     check = ConditionStep("CheckAccuracy", conditions=[ConditionGreaterThanOrEqualTo(left=accuracy, right=threshold)],
                           if_steps=[register], else_steps=[fail])
-    return Pipeline("breast-cancer", parameters=[count, train_type, input_data, threshold, approval],
+    return Pipeline("breast-cancer", parameters=[count, train_type, input_data, threshold, approval, git_commit],
                     steps=[step_process, step_train, step_eval, check], sagemaker_session=session)
 
 
