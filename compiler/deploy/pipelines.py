@@ -20,6 +20,9 @@ from .upload import PlannedUpload, apply_uploads, check_bucket, plan_uploads, pu
 INLINE_DEFINITION_LIMIT = 1_048_576  # characters; larger definitions go through PipelineDefinitionS3Location
 ABSENT_CODES = ("ResourceNotFound",)
 TAG_COMMIT, TAG_SHA, TAG_VERSION, TAG_BUCKET = "mlpc:git-commit", "mlpc:definition-sha256", "mlpc:version", "mlpc:bucket"
+# The keys of pipeline.tags that mlpc set, so a tag removed from the YAML is removed from AWS
+# while tags that others put on the pipeline are left alone.
+TAG_MANAGED = "mlpc:yaml-tags"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class UpsertPlan:
     deployed: Deployed | None = None
     retag: bool = True
     request: dict = field(default_factory=dict)  # the Create/UpdatePipeline arguments (minus the definition)
+    untag: tuple = ()  # YAML tags set by an earlier upsert and since removed from the YAML
 
     @property
     def to_upload(self) -> list:
@@ -97,8 +101,14 @@ def desired_tags(result, commit: str) -> dict:
     pipe = result.pipeline
     tags = dict(pipe.tags)
     tags.update({TAG_COMMIT: commit, TAG_SHA: definition_sha256(result.definition_json),
-                 TAG_VERSION: __version__, TAG_BUCKET: pipe.bucket})
+                 TAG_VERSION: __version__, TAG_BUCKET: pipe.bucket, TAG_MANAGED: ",".join(sorted(dict(pipe.tags)))})
     return tags
+
+
+def stale_tags(deployed, pipe) -> tuple:
+    """Keys an earlier upsert set from pipeline.tags that the YAML no longer has."""
+    earlier = {k for k in (deployed.tags.get(TAG_MANAGED) or "").split(",") if k}
+    return tuple(sorted(k for k in earlier - set(dict(pipe.tags)) if k in deployed.tags))
 
 
 def plan_upsert(aws, result, role: str | None = None, commit: str = "unknown") -> UpsertPlan:
@@ -121,11 +131,12 @@ def plan_upsert(aws, result, role: str | None = None, commit: str = "unknown") -
     same = (deployed.definition is not None and deployed.definition == json.loads(text) and deployed.role == request["RoleArn"]
             and (deployed.description or None) == request.get("PipelineDescription")
             and (deployed.display_name or pipe.name) == request["PipelineDisplayName"])
+    untag = stale_tags(deployed, pipe)
     if same:
         user_tags_ok = all(deployed.tags.get(k) == v for k, v in tags.items() if k != TAG_COMMIT)
         return UpsertPlan(pipe.name, "unchanged", uploads, sha, s3_loc, tags, deployed,
-                          not user_tags_ok or TAG_COMMIT not in deployed.tags, request)
-    return UpsertPlan(pipe.name, "update", uploads, sha, s3_loc, tags, deployed, True, request)
+                          not user_tags_ok or TAG_COMMIT not in deployed.tags or bool(untag), request, untag)
+    return UpsertPlan(pipe.name, "update", uploads, sha, s3_loc, tags, deployed, True, request, untag)
 
 
 def apply_upsert(aws, plan: UpsertPlan, result) -> str:
@@ -150,6 +161,8 @@ def apply_upsert(aws, plan: UpsertPlan, result) -> str:
             arn = plan.deployed.arn
         if plan.retag:
             sm.add_tags(ResourceArn=arn, Tags=tag_list)
+        if plan.untag:
+            sm.delete_tags(ResourceArn=arn, TagKeys=list(plan.untag))
     return arn
 
 
@@ -175,6 +188,8 @@ def describe_plan(plan: UpsertPlan) -> list:
     lines.append(f"{verb} pipeline {plan.name} (definition sha256 {plan.definition_sha256[:12]})")
     if plan.action != "unchanged" or plan.retag:
         lines.append("tag it " + ", ".join(f"{k}={v}" for k, v in sorted(plan.tags.items())))
+    if plan.untag:
+        lines.append("remove tags no longer in the YAML: " + ", ".join(plan.untag))
     return lines
 
 

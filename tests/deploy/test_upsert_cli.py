@@ -181,3 +181,22 @@ def test_role_override(moto, project):
     # the role is part of what upsert converges on
     result = cli("upsert", project)
     assert "pipeline updated mini" in result.stdout
+
+
+def test_a_tag_removed_from_the_yaml_is_removed_and_foreign_tags_stay(moto, project):
+    moto.s3.create_bucket(Bucket=BUCKET)
+    assert cli("upsert", project).exit_code == 0
+    arn = moto.sm.describe_pipeline(PipelineName="mini")["PipelineArn"]
+    moto.sm.add_tags(ResourceArn=arn, Tags=[{"Key": "cost-center", "Value": "42"}])  # set by someone else
+
+    def tags() -> dict:
+        return {t["Key"]: t["Value"] for t in moto.sm.list_tags(ResourceArn=arn)["Tags"]}
+
+    assert tags()["team"] == "ml"
+    edit(project, "  tags:\n    team: ml\n", "")
+    dry = cli("upsert", project, "--dry-run")
+    assert "remove tags no longer in the YAML: team" in dry.stdout
+    assert cli("upsert", project).exit_code == 0
+    assert "team" not in tags() and tags()["cost-center"] == "42"
+    again = cli("upsert", project, "--dry-run")
+    assert "remove tags" not in again.stdout and "keep (unchanged)" in again.stdout
