@@ -40,6 +40,7 @@ class Schedule(NamedTuple):
     enabled: bool = True
     description: str | None = None
     path: tuple = ()
+    role: str | None = None  # the role EventBridge Scheduler assumes (default: the pipeline's)
 
 
 class Step(NamedTuple):
@@ -107,7 +108,7 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         diags += _check_schedule(sname, spec, params)
         schedules[sname] = Schedule(sname, spec["expression"], spec.get("timezone"),
                                     tuple((spec.get("parameters") or {}).items()), spec.get("enabled", True),
-                                    spec.get("description"), ("schedules", sname))
+                                    spec.get("description"), ("schedules", sname), spec.get("role"))
     local = tuple(((meta.get("local") or {}).get("data") or {}).items())
     pipe = Pipeline(
         name=meta["name"], role=meta["role"], bucket=meta["bucket"], region=meta.get("region", "us-east-1"),

@@ -95,7 +95,10 @@ param = obj({"type": S(enum=["String","Integer","Float","Boolean"]), "default": 
              "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S()}, ["type"])
 schedule = obj({"expression": S(pattern="^(cron|rate|at)\\(.+\\)$", description="cron(...), rate(...) or at(...)"),
                 "timezone": S(), "parameters": {"type": "object", "additionalProperties": {"type": ["string","number","boolean"]}},
-                "enabled": B, "description": S(maxLength=512)}, ["expression"])
+                "enabled": B, "description": S(maxLength=512),
+                "role": S(pattern="^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$",
+                          description="an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) that EventBridge Scheduler assumes to start the pipeline; default: the pipeline's role")},
+                ["expression"])
 schema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://mlpc.dev/schemas/pipeline.schema.json",

@@ -25,7 +25,7 @@ def upsert(
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
     role: Annotated[Optional[str], typer.Option("--role", help="Pipeline execution role ARN (overrides pipeline.role).")] = None,
-    schedule_role: Annotated[Optional[str], typer.Option("--schedule-role", help="Role EventBridge Scheduler assumes to start the pipeline (default: the pipeline role).")] = None,
+    schedule_role: Annotated[Optional[str], typer.Option("--schedule-role", help="Role EventBridge Scheduler assumes to start the pipeline, for every schedule (default: each schedule's role:, else the pipeline role).")] = None,
     start: Annotated[bool, typer.Option("--start", help="Start an execution after deploying.")] = False,
     wait: WaitOpt = False,
     param: ParamOpt = None,
@@ -51,8 +51,9 @@ def upsert(
     with cli_errors():
         aws = aws_support.connect(profile, region or pipe.region)
         plan = pipelines.plan_upsert(aws, res, role, commit)
-        sched_role = schedule_role or role or pipe.role
-        splan = schedules.plan_schedules(aws.scheduler, pipe, sched_role, plan.deployed.arn if plan.deployed else None)
+        sched_role = role or pipe.role
+        splan = schedules.plan_schedules(aws.scheduler, pipe, sched_role, plan.deployed.arn if plan.deployed else None,
+                                         override=schedule_role)
         lines = pipelines.describe_plan(plan) + schedules.describe_schedule_plan(splan)
         if dry_run:
             if format == Fmt.json:
@@ -61,7 +62,7 @@ def upsert(
                 typer.echo("\n".join(["dry run: nothing was changed; an upsert would:"] + [f"  {x}" for x in lines]))
             return
         arn = pipelines.apply_upsert(aws, plan, res)
-        schedules.apply_schedules(aws.scheduler, splan, arn, sched_role)
+        schedules.apply_schedules(aws.scheduler, splan, arn)
         exec_arn = None
         if start:
             values = executions.with_source_commit(values, pipe.parameters, commit)

@@ -95,14 +95,18 @@ class SchedulePlan:
     delete: tuple
     unchanged: tuple
     desired: dict  # name -> spec
+    roles: dict  # name -> the role EventBridge Scheduler assumes to start the pipeline
 
     @property
     def changes(self) -> bool:
         return bool(self.create or self.update or self.delete)
 
 
-def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None) -> SchedulePlan:
+def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None, override: str | None = None) -> SchedulePlan:
+    """`role` is the fallback (the pipeline's role); a schedule's own `role:` beats it, and
+    `override` (--schedule-role) beats both."""
     desired = specs_from_pipeline(pipeline)
+    roles = {n: override or s.role or role for n, s in (pipeline.schedules or {}).items()}
     group = group_name(pipeline.name)
     try:
         group_exists, current = read_group(sch, pipeline.name)
@@ -116,10 +120,10 @@ def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None) -> Schedu
     for name in desired:
         if name in current:
             cur = current[name]
-            same = all(cur[k] == desired[name][k] for k in desired[name]) and cur["role"] == role \
+            same = all(cur[k] == desired[name][k] for k in desired[name]) and cur["role"] == roles[name] \
                 and (pipeline_arn is None or cur["target"] == pipeline_arn)
             (unchanged if same else update).append(name)
-    return SchedulePlan(group, group_exists, create, tuple(update), delete, tuple(unchanged), desired)
+    return SchedulePlan(group, group_exists, create, tuple(update), delete, tuple(unchanged), desired, roles)
 
 
 def schedule_request(group: str, name: str, spec: dict, pipeline_arn: str, role: str) -> dict:
@@ -134,14 +138,14 @@ def schedule_request(group: str, name: str, spec: dict, pipeline_arn: str, role:
     return req
 
 
-def apply_schedules(sch, plan: SchedulePlan, pipeline_arn: str, role: str) -> None:
+def apply_schedules(sch, plan: SchedulePlan, pipeline_arn: str) -> None:
     with aws_errors():
         if (plan.create or plan.update) and not plan.group_exists:
             sch.create_schedule_group(Name=plan.group)
         for name in plan.create:
-            sch.create_schedule(**schedule_request(plan.group, name, plan.desired[name], pipeline_arn, role))
+            sch.create_schedule(**schedule_request(plan.group, name, plan.desired[name], pipeline_arn, plan.roles[name]))
         for name in plan.update:
-            sch.update_schedule(**schedule_request(plan.group, name, plan.desired[name], pipeline_arn, role))
+            sch.update_schedule(**schedule_request(plan.group, name, plan.desired[name], pipeline_arn, plan.roles[name]))
         for name in plan.delete:
             try:
                 sch.delete_schedule(GroupName=plan.group, Name=name)

@@ -115,3 +115,18 @@ def test_no_schedules_wanted_and_scheduler_denied_still_deploys(moto, project, m
         stub.assert_no_pending_responses()
     assert diff.exit_code == 0, diff.output
     assert moto.sm.describe_pipeline(PipelineName="mini")["PipelineName"] == "mini"
+
+
+def test_schedule_role_from_the_yaml_and_the_flag_overrides_it(moto, project):
+    moto.s3.create_bucket(Bucket=BUCKET)
+    yaml_role = "arn:aws:iam::123456789012:role/WeeklyScheduler"
+    edit(project, "parameters: {InstanceType: ml.m5.2xlarge, Rounds: 100}",
+         f"parameters: {{InstanceType: ml.m5.2xlarge, Rounds: 100}}\n    role: {yaml_role}")
+    assert cli("upsert", project).exit_code == 0
+    assert schedules(moto)["weekly"]["Target"]["RoleArn"] == yaml_role
+    assert "schedule:" not in cli("upsert", project, "--dry-run").stdout  # converged: no schedule to change
+    assert "update schedule:" in cli("upsert", project, "--dry-run", "--schedule-role",
+                                     "arn:aws:iam::123456789012:role/FromFlag").stdout
+    flag_role = "arn:aws:iam::123456789012:role/FromFlag"
+    assert cli("upsert", project, "--schedule-role", flag_role).exit_code == 0
+    assert schedules(moto)["weekly"]["Target"]["RoleArn"] == flag_role
