@@ -83,7 +83,7 @@ def render_pipeline(pipeline: Pipeline):
     for name, step in pipeline.steps.items():
         docs[name] = table[step.type](step, ctx)
     graph, gdiags = build_graph(pipeline, resolver, docs)
-    diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags
+    diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags + literal_only_references(pipeline, resolver)
     if diags:
         return None, [], graph, diags
     for name, doc in docs.items():
@@ -122,6 +122,30 @@ def without_echoes(diags: list) -> list:
         return any(p[:n] == d.path for p in specific)
 
     return [d for d in diags if d.code != SHAPE_CODE or not echoed(d)]
+
+
+def literal_only_references(pipeline: Pipeline, resolver: Resolver) -> list:
+    """A `${...}` in a field the renderers take literally (e.g. content_types, sqs_queue_url)
+    would reach SageMaker as text: report it instead of emitting it."""
+    out = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + (i,))
+        elif isinstance(node, str) and "${" in node.replace("$${", "") and path not in resolver.read:
+            field = next((p for p in reversed(path) if isinstance(p, str)), "this field")
+            out.append(Diagnostic("R014", f"'{field}' takes a literal value; run-time references are not "
+                                          "resolved in this field", path=path, offset=node.find("${"),
+                                  hint="use a compile-time template ({{ var }}) or a literal; write $${ for a literal ${"))
+
+    for step in pipeline.steps.values():
+        if step.type != "condition":  # `if:` is parsed by the condition language
+            walk(step.fields, step.path)
+    return out
 
 
 def _branch_members(pipeline: Pipeline) -> set:

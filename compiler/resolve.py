@@ -26,10 +26,12 @@ class Resolver:
         self.diagnostics: list = []
         self.references: dict = {}  # step -> {referenced step: yaml path}
         self._prop_cache: dict = {}
+        self.read: set = set()  # YAML paths whose strings went through value()/ref()
 
     # -- public ---------------------------------------------------------------
     def value(self, raw, path: tuple, step: str | None):
         """A YAML value -> a literal or an Expr (strings with ${} become Get/Join)."""
+        self.read.add(tuple(path))
         if not isinstance(raw, str) or "${" not in raw:
             if isinstance(raw, str) and "$${" in raw:
                 return raw.replace("$${", "${")
@@ -55,6 +57,7 @@ class Resolver:
         return Join("", tuple(out))
 
     def ref(self, ref: Ref, path: tuple, step: str | None) -> Expr | None:
+        self.read.add(tuple(path))
         text = ref.text
         head, _, rest = text.partition(".")
         handler = {"params": self._param, "parameters": self._param, "execution": self._execution,

@@ -14,7 +14,7 @@ def render(step, ctx) -> dict:
     add_cache(step, doc)
     doc["FunctionArn"] = step.get("function_arn")
     doc["OutputParameters"] = output_parameters(step)
-    if not str(step.get("function_arn")).startswith("arn:"):
+    if "${" not in step.get("function_arn") and not step.get("function_arn").startswith("arn:"):
         ctx.error(step, ("function_arn",), "L001", "function_arn must be a Lambda function ARN",
                   "e.g. arn:aws:lambda:us-east-1:123456789012:function:my-fn")
     return doc

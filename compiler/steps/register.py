@@ -38,12 +38,12 @@ def render(step, ctx) -> dict:
     if step.get("framework") in FRAMEWORK_MODELS:
         box["Framework"] = step.get("framework").upper()
     spec = {"Containers": [box],
-            "SupportedContentTypes": list(step.get("content_types")),
-            "SupportedResponseMIMETypes": list(step.get("response_types"))}
+            "SupportedContentTypes": ctx.tree(step, ("content_types",), step.get("content_types")),
+            "SupportedResponseMIMETypes": ctx.tree(step, ("response_types",), step.get("response_types"))}
     if step.get("inference_instances") is not None:
-        spec["SupportedRealtimeInferenceInstanceTypes"] = list(step.get("inference_instances"))
+        spec["SupportedRealtimeInferenceInstanceTypes"] = ctx.tree(step, ("inference_instances",), step.get("inference_instances"))
     if step.get("transform_instances") is not None:
-        spec["SupportedTransformInstanceTypes"] = list(step.get("transform_instances"))
+        spec["SupportedTransformInstanceTypes"] = ctx.tree(step, ("transform_instances",), step.get("transform_instances"))
     args: dict = {"ModelPackageGroupName": ctx.value(step, ("model_package_group",))}
     if step.get("description"):
         args["ModelPackageDescription"] = step.get("description")

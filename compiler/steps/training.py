@@ -53,7 +53,7 @@ def channels(step, ctx, origins: dict, key: tuple) -> list:
             "S3DataType": spec.get("s3_data_type", "S3Prefix"), "S3Uri": src,
             "S3DataDistributionType": spec.get("distribution", "FullyReplicated")}}}
         if spec.get("content_type"):
-            chan["ContentType"] = spec["content_type"]
+            chan["ContentType"] = ctx.value(step, ("channels", name, "content_type"))
         if spec.get("compression"):
             chan["CompressionType"] = spec["compression"]
         if spec.get("input_mode"):

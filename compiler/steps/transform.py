@@ -17,7 +17,7 @@ def render(step, ctx) -> dict:
                                            "S3Uri": ctx.value(step, ("input", "data"))}}}
     for key, member in (("content_type", "ContentType"), ("compression", "CompressionType"), ("split_type", "SplitType")):
         if spec_in.get(key) is not None:
-            tin[member] = spec_in[key]
+            tin[member] = ctx.value(step, ("input", key))
     if spec_out.get("path") is not None:
         out_path = ctx.value(step, ("output", "path"))
     else:
@@ -27,7 +27,7 @@ def render(step, ctx) -> dict:
     tout = {"S3OutputPath": out_path}
     for key, member in (("accept", "Accept"), ("assemble_with", "AssembleWith")):
         if spec_out.get(key) is not None:
-            tout[member] = spec_out[key]
+            tout[member] = ctx.value(step, ("output", key))
     args = {"ModelName": ctx.value(step, ("model_name",)), "TransformInput": tin, "TransformOutput": tout,
             "TransformResources": {"InstanceCount": ctx.value(step, ("instance_count",), step.get("instance_count", 1)),
                                    "InstanceType": ctx.value(step, ("instance_type",))}}
