@@ -19,6 +19,9 @@ pipeline:
   role: "arn:aws:iam::{{{{ account_id }}}}:role/SageMakerPipelineRole"
   bucket: "{{{{ bucket }}}}"
   region: "{{{{ region }}}}"
+  local:
+    data:                     # seeded into the local object store by `mlpc run --local`
+      "s3://{{{{ bucket }}}}/{name}/raw/sample.csv": data/sample.csv
 
 parameters:
   InputData: {{type: String, default: "s3://{{{{ bucket }}}}/{name}/raw/"}}
@@ -256,8 +259,23 @@ jobs:
         run: gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md --edit-last || gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md
 """
 
+def sample_csv(rows: int = 400, seed: int = 7) -> str:
+    """A small, deterministic classification dataset (header row, label column `target`) so the
+    scaffold's `mlpc run --local` works at once; replace it with your data."""
+    import random
+
+    rng = random.Random(seed)
+    lines = ["f1,f2,f3,f4,target"]
+    for _ in range(rows):
+        f = [round(rng.gauss(0, 1), 4) for _ in range(4)]
+        score = 1.5 * f[0] - f[1] + 0.5 * f[2] + rng.gauss(0, 0.3)
+        lines.append(",".join(map(str, f + [int(score > 0)])))
+    return "\n".join(lines) + "\n"
+
+
 FILES = {
     "pipelines/{name}.yaml": PIPELINE_YAML,
+    "pipelines/data/sample.csv": sample_csv(),
     "step_scripts/preprocess.py": PREPROCESS_PY,
     "step_scripts/train.py": TRAIN_PY,
     "step_scripts/evaluate.py": EVALUATE_PY,
@@ -266,4 +284,5 @@ FILES = {
 }
 
 # files whose text is not a format template
-VERBATIM = ("step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py")
+VERBATIM = ("step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py",
+            "pipelines/data/sample.csv")

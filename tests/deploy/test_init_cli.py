@@ -6,7 +6,7 @@ import yaml
 from deploy_support import cli
 
 EXPECTED = ["pipelines/churn.yaml", "step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py",
-            "buildspec.yml", ".github/workflows/mlpc-pr-check.yml"]
+            "buildspec.yml", ".github/workflows/mlpc-pr-check.yml", "pipelines/data/sample.csv"]
 
 
 def test_init_scaffolds_a_project_that_validates(tmp_path):
@@ -50,3 +50,12 @@ def test_init_default_name_and_bad_name(tmp_path):
     assert (tmp_path / "My_Model" / "pipelines" / "my-model.yaml").is_file()
     bad = cli("init", tmp_path / "x", "--name", "no spaces")
     assert bad.exit_code == 1 and "'no spaces' is not a valid pipeline name" in bad.stderr
+
+
+def test_the_scaffolds_suggested_local_run_works(tmp_path):
+    """`mlpc init` ends with "next: mlpc validate ... && mlpc run ... --local": that must succeed as is."""
+    target = tmp_path / "churn-project"
+    assert cli("init", target, "--name", "churn").exit_code == 0
+    run = cli("run", target / "pipelines" / "churn.yaml", "--local", "--workspace", tmp_path / "ws")
+    assert run.exit_code == 0, run.output
+    assert "registered churn-models version 1" in run.stdout
