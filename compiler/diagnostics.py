@@ -54,14 +54,6 @@ class Diagnostic(NamedTuple):
         return out
 
 
-class MlpcError(Exception):
-    """The one exception type the core raises; carries diagnostics to the CLI."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.render() for d in self.diagnostics))
-
-
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     def key(d: Diagnostic):
         s = d.span

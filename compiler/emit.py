@@ -21,10 +21,6 @@ def emit_pretty(definition: dict) -> str:
     return json.dumps(definition, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def check_limits(pipeline, text: str) -> list[Diagnostic]:
-    return check_names(pipeline) + check_size(text)
-
-
 def check_names(pipeline) -> list[Diagnostic]:
     """Service limits on names and lengths (checked before rendering, so reported with everything else)."""
     from . import shapes

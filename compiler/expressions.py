@@ -173,9 +173,6 @@ def parse_interpolated(text: str) -> list:
     return parts
 
 
-def has_reference(text) -> bool:
-    return isinstance(text, str) and "${" in text
-
 
 # --- condition language -------------------------------------------------------
 

@@ -18,12 +18,6 @@ class Graph:
         self.types = {} if types is None else types
         self.origins = {} if origins is None else origins  # (upstream, downstream) -> YAML path that made the edge
 
-    def upstream(self, step: str) -> list:
-        return [u for (u, d) in self.edges if d == step]
-
-    def downstream(self, step: str) -> list:
-        return [d for (u, d) in self.edges if u == step]
-
     def predecessors(self) -> dict:
         out = {n: set() for n in self.nodes}
         for (u, d) in self.edges:

@@ -22,7 +22,7 @@ class Upload(NamedTuple):
         return {"s3_uri": self.s3_uri, "local": self.local, "kind": self.kind, "sha256": self.sha256, "size": self.size}
 
 
-def sourcedir_bytes(source_dir: Path, entry_point: str | None = None) -> bytes:
+def sourcedir_bytes(source_dir: Path) -> bytes:
     """A deterministic sourcedir.tar.gz: sorted entries, zeroed times/owners, gzip mtime 0."""
     import gzip
     import io

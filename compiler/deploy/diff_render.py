@@ -6,9 +6,6 @@ import json
 
 from .diff import DiffResult, FieldChange, format_value
 
-SIGN = {"added": "+", "removed": "-", "changed": "~"}
-
-
 def _param_summary(p: dict | None) -> str:
     if not p:
         return ""

@@ -97,10 +97,6 @@ class SchedulePlan:
     desired: dict  # name -> spec
     roles: dict  # name -> the role EventBridge Scheduler assumes to start the pipeline
 
-    @property
-    def changes(self) -> bool:
-        return bool(self.create or self.update or self.delete)
-
 
 def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None, override: str | None = None) -> SchedulePlan:
     """`role` is the fallback (the pipeline's role); a schedule's own `role:` beats it, and

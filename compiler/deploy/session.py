@@ -155,8 +155,6 @@ class Aws:
     def scheduler(self):
         return self.client("scheduler")
 
-    def account_region(self) -> str:
-        return self.region or self.session.region_name or ""
 
 
 def connect(profile: str | None = None, region: str | None = None) -> Aws:

@@ -40,12 +40,6 @@ class StepRecord:
     outcome: bool | None = None  # Condition steps
     detail: dict = field(default_factory=dict)  # e.g. registered model version, tuning trials
 
-    @property
-    def overhead_seconds(self) -> float | None:
-        if self.seconds is None or self.cached:
-            return None
-        return max(0.0, self.seconds - (self.script_seconds or 0.0))
-
 
 @dataclass
 class ExecutionRecord:

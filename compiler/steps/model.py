@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from .common import add_cache, add_retry, check_arguments, envelope
 from .images import image_uri
 
@@ -37,5 +35,3 @@ def render(step, ctx) -> dict:
     add_cache(step, doc)
     return doc
 
-
-__all__ = ["render", "container", "json"]

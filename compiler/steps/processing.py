@@ -5,7 +5,7 @@ from __future__ import annotations
 from posixpath import basename
 
 from ..expressions import ExecutionVariable, Join
-from .common import add_cache, add_retry, check_arguments, envelope, is_expr, opt
+from .common import add_cache, add_retry, check_arguments, envelope, is_expr
 from .images import image_uri
 
 CODE_DIR = "/opt/ml/processing/input/code"
@@ -94,5 +94,3 @@ def default_output_uri(pipeline, step_name: str, output: str) -> Join:
     return Join("/", ("s3:/", pipeline.bucket, pipeline.name, ExecutionVariable("PipelineExecutionId"),
                       step_name, "output", output))
 
-
-__all__ = ["render", "default_output_uri", "opt"]

@@ -10,8 +10,9 @@ from .common import add_cache, add_retry, check_arguments, envelope
 from .images import image_uri
 
 
-def default_output_path(ctx, step) -> str:
-    return f"s3://{ctx.pipeline.bucket}/{ctx.pipeline.name}/{step.name}"
+def default_output_path(pipeline, step) -> str:
+    """Where a training (or tuning) job without `output_path` writes: s3://BUCKET/PIPELINE/STEP."""
+    return f"s3://{pipeline.bucket}/{pipeline.name}/{step.name}"
 
 
 def _hp_literal(value, script_mode: bool):
@@ -77,7 +78,7 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     if step.get("enable_sagemaker_metrics") is not None:
         algo["EnableSageMakerMetricsTimeSeries"] = step.get("enable_sagemaker_metrics")
     origins[("AlgorithmSpecification", "TrainingImage")] = ipath
-    out_path = ctx.value(step, ("output_path",)) if step.get("output_path") is not None else default_output_path(ctx, step)
+    out_path = ctx.value(step, ("output_path",)) if step.get("output_path") is not None else default_output_path(ctx.pipeline, step)
     args = {
         "AlgorithmSpecification": algo,
         "OutputDataConfig": {"S3OutputPath": out_path},

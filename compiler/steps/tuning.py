@@ -72,7 +72,7 @@ def top_model_uri(step, resolver):
     """`steps.T.model_data`: the best training job's model.tar.gz."""
     out = step.get("output_path")
     if out is None:
-        out = f"s3://{resolver.pipeline.bucket}/{resolver.pipeline.name}/{step.name}"
+        out = default_output_path(resolver.pipeline, step)
     best = StepProperty(step.name, "BestTrainingJob.TrainingJobName", "String")
     base = resolver.value(out, step.path + ("output_path",), None)
     if isinstance(base, str):
