@@ -278,6 +278,7 @@ def delete(
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")] = Path("."),
     name: Annotated[Optional[str], typer.Option("--name", help="Pipeline name (default: from the folder name).")] = None,
+    mlpc_source: Annotated[Optional[str], typer.Option("--mlpc-source", help="Pinned pip source the generated CI installs mlpc from (e.g. 'mlpc-sagemaker @ git+https://github.com/ORG/mlpc@COMMIT'); default: where this mlpc was installed from, when that is a git commit or a wheel URL.")] = None,
 ):
     """Scaffold a project: a pipeline YAML, step scripts, a CodeBuild buildspec and a PR-check workflow.
 
@@ -286,7 +287,7 @@ def init(
     from ..deploy.init import plan_init, write_init
 
     with cli_errors():
-        written = write_init(directory, plan_init(directory, name))
+        written = write_init(directory, plan_init(directory, name, mlpc_source))
     for path in written:
         typer.echo(f"created {path}")
     yaml = next(p for p in written if p.suffix == ".yaml")

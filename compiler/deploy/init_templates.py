@@ -203,16 +203,20 @@ BUILDSPEC_YML = """\
 # CodeBuild: validate, show the semantic diff against what is deployed, then deploy and run.
 # The CodeBuild role needs SageMaker (pipelines, model packages), S3 on the artifacts bucket,
 # EventBridge Scheduler (when the YAML has schedules), and iam:PassRole on the pipeline role.
+# mlpc is installed from MLPC_SOURCE, a pinned source (never the bare name `mlpc`: on the public
+# package index that is an unrelated project). The distribution is mlpc-sagemaker.
 version: 0.2
 env:
   variables:
     PIPELINE_FILE: pipelines/{name}.yaml
+    MLPC_SOURCE: "{mlpc_source}"
 phases:
   install:
     runtime-versions:
       python: 3.11
     commands:
-      - pip install --quiet mlpc
+      - 'test -n "$MLPC_SOURCE" || {{ echo "set MLPC_SOURCE to a pinned mlpc source: mlpc-sagemaker @ git+https://HOST/ORG/mlpc@COMMIT or a wheel URL" >&2; exit 1; }}'
+      - pip install --quiet "$MLPC_SOURCE"
   pre_build:
     commands:
       - mlpc validate "$PIPELINE_FILE"
@@ -243,7 +247,13 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - run: pip install mlpc
+      # a pinned source, never the bare name `mlpc` (an unrelated project on the public index)
+      - name: Install mlpc (distribution mlpc-sagemaker)
+        env:
+          MLPC_SOURCE: "{mlpc_source}"
+        run: |
+          test -n "$MLPC_SOURCE" || {{ echo "set MLPC_SOURCE in this workflow to a pinned mlpc source" >&2; exit 1; }}
+          pip install "$MLPC_SOURCE"
       - run: mlpc validate pipelines/{name}.yaml
       - name: Semantic diff against the base branch
         run: |

@@ -59,3 +59,40 @@ def test_the_scaffolds_suggested_local_run_works(tmp_path):
     run = cli("run", target / "pipelines" / "churn.yaml", "--local", "--workspace", tmp_path / "ws")
     assert run.exit_code == 0, run.output
     assert "registered churn-models version 1" in run.stdout
+
+
+def test_no_template_or_doc_installs_the_bare_name_mlpc():
+    """`mlpc` on the public package index is an unrelated project: installing it is a
+    dependency-confusion hole and has no `mlpc` command."""
+    import re
+    from pathlib import Path
+
+    from mlpc.deploy import init_templates
+
+    root = Path(__file__).resolve().parents[2]
+    bare = re.compile(r"pip3? install\s+(?:-\S+\s+)*['\"]?mlpc(?:\[[^\]]*\])?(?:['\"\s]|$)", re.M)
+    texts = {f"init_templates.{k}": v for k, v in vars(init_templates).items() if isinstance(v, str)}
+    for path in [root / "README.md", root / "buildspec.yml", *sorted((root / "docs").glob("*.md"))]:
+        texts[str(path.relative_to(root))] = path.read_text()
+    offenders = sorted(name for name, text in texts.items() if bare.search(text))
+    assert offenders == []
+    assert bare.search("- pip install --quiet mlpc\n") and bare.search('pip install "mlpc[local]"')  # the check can fail
+
+
+def test_init_pins_the_mlpc_source(tmp_path):
+    spec = "mlpc-sagemaker @ git+https://github.com/acme/mlpc@0123456789abcdef0123456789abcdef01234567"
+    result = cli("init", tmp_path / "p", "--name", "p", "--mlpc-source", spec)
+    assert result.exit_code == 0, result.output
+    buildspec = yaml.safe_load((tmp_path / "p" / "buildspec.yml").read_text())
+    assert buildspec["env"]["variables"]["MLPC_SOURCE"] == spec
+    assert 'pip install --quiet "$MLPC_SOURCE"' in buildspec["phases"]["install"]["commands"]
+    workflow = yaml.safe_load((tmp_path / "p" / ".github/workflows/mlpc-pr-check.yml").read_text())
+    install = next(s for s in workflow["jobs"]["diff"]["steps"] if s.get("env", {}).get("MLPC_SOURCE"))
+    assert install["env"]["MLPC_SOURCE"] == spec and 'pip install "$MLPC_SOURCE"' in install["run"]
+
+
+def test_init_refuses_a_bare_package_name_as_source(tmp_path):
+    result = cli("init", tmp_path / "p", "--name", "p", "--mlpc-source", "mlpc")
+    assert result.exit_code == 1
+    assert "--mlpc-source 'mlpc' is a bare package name" in result.stderr
+    assert not (tmp_path / "p").exists()

@@ -62,7 +62,7 @@ def import_xgboost():
     try:
         import xgboost
     except ImportError:
-        fail("the xgboost package is not installed: pip install 'mlpc[local]'")
+        fail("the xgboost package is not installed: pip install '.[local]' from the mlpc source (distribution mlpc-sagemaker)")
     finally:
         if saved is None:
             del sys.modules["sklearn"]
