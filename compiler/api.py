@@ -28,6 +28,8 @@ class CompileResult:
         self.pipeline: Pipeline | None = None
         self.graph = None  # mlpc.graph.Graph
         self.warnings: list[Diagnostic] = []  # reported, but they don't fail the compile
+        self.source = None  # mlpc.loader.SourceMap of the file: YAML path -> FILE:LINE:COL
+        self.document: dict | None = None  # the YAML after templating (what the model was built from)
 
     @property
     def ok(self) -> bool:
@@ -107,6 +109,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     from .render import render_pipeline
 
     smap = loaded.source
+    result.source = smap
     located = list(diags)
     data = loaded.data
     doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
@@ -119,6 +122,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         return result
     from .emit import check_names, check_size, emit_json
 
+    result.document = rendered
     pipeline, mdiags = build_model(rendered, base_dir)
     result.pipeline = pipeline
     definition, uploads, graph, rdiags = render_pipeline(pipeline)

@@ -99,6 +99,11 @@ schedule = obj({"expression": S(pattern="^(cron|rate|at)\\(.+\\)$", description=
                 "role": S(pattern="^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$",
                           description="an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) that EventBridge Scheduler assumes to start the pipeline; default: the pipeline's role")},
                 ["expression"])
+waiver = obj({"rule": S(pattern="^L[0-9]{3}$", description="the rule id, e.g. L201 (see mlpc lint's rules table)"),
+              "steps": {**names, "minItems": 1, "description": "the steps it covers; absent: every step"},
+              "reason": S(minLength=1, pattern="\\S", description="why the risk is accepted (required; shown with every waived finding)")},
+             ["rule", "reason"])
+lint = obj({"waivers": {"type": "array", "items": waiver, "description": "accepted findings of mlpc lint: always reported, never silent"}})
 schema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://mlpc.dev/schemas/pipeline.schema.json",
@@ -115,6 +120,7 @@ schema = {
     "parameters": {"type": "object", "additionalProperties": param},
     "steps": {"type": "object", "minProperties": 1, "additionalProperties": step},
     "schedules": {"type": "object", "additionalProperties": schedule},
+    "lint": lint,
   },
   "$defs": defs,
 }
