@@ -30,6 +30,28 @@ class CompileResult:
         self.warnings: list[Diagnostic] = []  # reported, but they don't fail the compile
         self.source = None  # mlpc.loader.SourceMap of the file: YAML path -> FILE:LINE:COL
         self.document: dict | None = None  # the YAML after templating (what the model was built from)
+        # step name -> {path inside that step's document, e.g. ("Arguments", "RoleArn") or
+        # ("CacheConfig",) -> YAML path}: where each part of the definition came from
+        # (steps.common.finish_step builds it). Filled when rendering ran.
+        self.origins: dict[str, dict[tuple, tuple]] = {}
+
+    def origin_of(self, step: str, path: tuple) -> tuple | None:
+        """The YAML path a part of step `step`'s document came from (nearest recorded ancestor)."""
+        table = self.origins.get(step)
+        if table is None:
+            return None
+        path = tuple(path)
+        for n in range(len(path), -1, -1):
+            if path[:n] in table:
+                return table[path[:n]]
+        return None
+
+    def span_of(self, step: str, path: tuple) -> Span | None:
+        """FILE:LINE:COL of a part of a step's definition, e.g. span_of("Train", ("Arguments", "RoleArn"))."""
+        yaml_path = self.origin_of(step, path)
+        if yaml_path is None or self.source is None:
+            return None
+        return self.source.span(yaml_path)
 
     @property
     def ok(self) -> bool:
@@ -125,7 +147,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     result.document = rendered
     pipeline, mdiags = build_model(rendered, base_dir)
     result.pipeline = pipeline
-    definition, uploads, graph, rdiags = render_pipeline(pipeline)
+    definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True)
     located += [smap.locate(d) for d in mdiags + rdiags + check_names(pipeline)]
     result.graph = graph
     if located:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-SHAPES = {"condition": ("{", "}"), "fail": ("[[", "]]"), "register_model": ("[(", ")]")}
+from .stepkinds import KINDS
+
+# yaml type -> Mermaid brackets / Graphviz shape, from the step-kind table
+SHAPES = {k.yaml_type: k.mermaid for k in KINDS}
+DOT_SHAPES = {k.yaml_type: k.dot for k in KINDS}
 
 
 def _label(graph, name) -> str:
@@ -26,10 +30,9 @@ def to_mermaid(graph) -> str:
 
 
 def to_dot(graph, title: str = "pipeline") -> str:
-    shapes = {"condition": "diamond", "fail": "octagon", "register_model": "cylinder"}
     lines = [f'digraph "{title}" {{', "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
     for name in graph.nodes:
-        shape = shapes.get(graph.types.get(name), "box")
+        shape = DOT_SHAPES.get(graph.types.get(name), "box")
         lines.append(f'  "{name}" [shape={shape}, label="{name}\\n({graph.types.get(name)})"];')
     for (up, down), label in sorted(graph.edges.items(), key=lambda e: (graph.nodes.index(e[0][0]), graph.nodes.index(e[0][1]))):
         attrs = {"then": ' [label="true", color=darkgreen]', "else": ' [label="false", color=red]',

@@ -1,8 +1,16 @@
-"""Render the model into a definition: one renderer per step type, from a table."""
+"""Render the model into a definition: one renderer per step type, from the step-kind table.
+
+Each step's renderer (stepkinds.KINDS[...].renderer) returns a steps.common.Rendered (Arguments
+plus their YAML origins); `steps.common.finish_step` then applies, once for every step, the
+overlay hook (overlays.py), the botocore shape check, the envelope, retry and cache. The
+per-step origins (definition path -> YAML path) are returned with the definition and kept on
+api.CompileResult.origins.
+"""
 
 from __future__ import annotations
 
 
+from . import stepkinds
 from .diagnostics import Diagnostic, did_you_mean
 from .expressions import to_json
 from .graph import Graph, cycle_diagnostic, find_cycle
@@ -64,36 +72,34 @@ class StepContext:
         return uri
 
 
-def _renderers():
-    from .steps import callback, condition, fail, lambda_, model, processing, register, training, transform, tuning
+def render_steps(pipeline: Pipeline, ctx: StepContext) -> tuple[dict, dict]:
+    """-> ({step: finished step document}, {step: {definition path: YAML path}})."""
+    from .steps.common import finish_step
 
-    return {
-        "processing": processing.render, "training": training.render, "tuning": tuning.render,
-        "transform": transform.render, "model": model.render, "register_model": register.render,
-        "condition": condition.render, "fail": fail.render, "lambda": lambda_.render, "callback": callback.render,
-    }
+    docs, origins = {}, {}
+    for name, step in pipeline.steps.items():
+        kind = stepkinds.kind(step.type)
+        rendered = stepkinds.load(kind.renderer)(step, ctx)
+        docs[name], origins[name] = finish_step(step, kind, rendered, ctx)
+    return docs, origins
 
 
-def render_pipeline(pipeline: Pipeline):
-    """-> (definition dict, uploads, graph, diagnostics)."""
+def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False):
+    """-> (definition dict, uploads, graph, diagnostics), plus the origins if `with_origins`."""
     resolver = Resolver(pipeline)
     ctx = StepContext(pipeline, resolver)
-    table = _renderers()
-    docs = {}
-    for name, step in pipeline.steps.items():
-        docs[name] = table[step.type](step, ctx)
+    docs, origins = render_steps(pipeline, ctx)
     graph, gdiags = build_graph(pipeline, resolver, docs)
     diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags + literal_only_references(pipeline, resolver)
     if diags:
-        return None, [], graph, diags
+        return (None, [], graph, diags, origins) if with_origins else (None, [], graph, diags)
     for name, doc in docs.items():
         deps = _depends_on(pipeline.steps[name])
         if deps:
             doc["DependsOn"] = deps
     for name, doc in docs.items():  # condition branches hold the full step definitions
-        if doc["Type"] == "Condition":
-            for key in ("IfSteps", "ElseSteps"):
-                doc["Arguments"][key] = [docs[n] for n in doc["Arguments"][key]]
+        for _, key in stepkinds.kind(pipeline.steps[name].type).branches:
+            doc["Arguments"][key] = [docs[n] for n in doc["Arguments"][key]]
     nested = _branch_members(pipeline)
     definition = {
         "Version": DEFINITION_VERSION,
@@ -106,7 +112,7 @@ def render_pipeline(pipeline: Pipeline):
         "Steps": [to_json(docs[n]) for n in pipeline.steps if n not in nested],
     }
     uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
-    return definition, uploads, graph, []
+    return (definition, uploads, graph, [], origins) if with_origins else (definition, uploads, graph, [])
 
 
 SHAPE_CODE = "A001"  # request-shape findings, reported by steps/common.check_arguments
@@ -143,7 +149,7 @@ def literal_only_references(pipeline: Pipeline, resolver: Resolver) -> list:
                                   hint="use a compile-time template ({{ var }}) or a literal; write $${ for a literal ${"))
 
     for step in pipeline.steps.values():
-        if step.type != "condition":  # `if:` is parsed by the condition language
+        if stepkinds.kind(step.type).interpolated:  # e.g. a condition's `if:` has its own language
             walk(step.fields, step.path)
     return out
 
@@ -151,9 +157,8 @@ def literal_only_references(pipeline: Pipeline, resolver: Resolver) -> list:
 def _branch_members(pipeline: Pipeline) -> set:
     out = set()
     for step in pipeline.steps.values():
-        if step.type == "condition":
-            out.update(step.get("then") or [])
-            out.update(step.get("else") or [])
+        for branch, _ in stepkinds.kind(step.type).branches:
+            out.update(step.get(branch) or [])
     return out
 
 
@@ -189,25 +194,24 @@ def build_graph(pipeline: Pipeline, resolver: Resolver, docs: dict) -> tuple[Gra
             else:
                 graph.edges.setdefault((dep, name), "depends_on")
                 graph.origins.setdefault((dep, name), path)
-        if step.type == "condition":
-            for branch in ("then", "else"):
-                for i, target in enumerate(step.get(branch) or []):
-                    path = step.path + (branch, i)
-                    if target not in pipeline.steps:
-                        diags.append(Diagnostic("G004", f"condition branch names unknown step '{target}'", path=path,
-                                                hint=did_you_mean(target, pipeline.steps)))
-                        continue
-                    if target == name:
-                        diags.append(Diagnostic("G005", f"condition '{name}' lists itself in its {branch} branch", path=path))
-                        continue
-                    if target in branch_owner:
-                        other = branch_owner[target]
-                        diags.append(Diagnostic("G006", f"step '{target}' is already in the {other[1]} branch of '{other[0]}'",
-                                                path=path, hint="a step can belong to one condition branch only"))
-                        continue
-                    branch_owner[target] = (name, branch)
-                    graph.edges[(name, target)] = branch
-                    graph.origins[(name, target)] = path
+        for branch, _ in stepkinds.kind(step.type).branches:
+            for i, target in enumerate(step.get(branch) or []):
+                path = step.path + (branch, i)
+                if target not in pipeline.steps:
+                    diags.append(Diagnostic("G004", f"condition branch names unknown step '{target}'", path=path,
+                                            hint=did_you_mean(target, pipeline.steps)))
+                    continue
+                if target == name:
+                    diags.append(Diagnostic("G005", f"condition '{name}' lists itself in its {branch} branch", path=path))
+                    continue
+                if target in branch_owner:
+                    other = branch_owner[target]
+                    diags.append(Diagnostic("G006", f"step '{target}' is already in the {other[1]} branch of '{other[0]}'",
+                                            path=path, hint="a step can belong to one condition branch only"))
+                    continue
+                branch_owner[target] = (name, branch)
+                graph.edges[(name, target)] = branch
+                graph.origins[(name, target)] = path
     if not diags:
         cycle = find_cycle(graph)
         if cycle:

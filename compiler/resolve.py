@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import re
 
+from . import stepkinds
 from .diagnostics import Diagnostic, did_you_mean
 from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Malformed, Param, Ref,
                           StepProperty, Unresolved, parse_interpolated)
 from .model import Pipeline
 
-DESCRIBE = {
-    "processing": "DescribeProcessingJob", "training": "DescribeTrainingJob",
-    "tuning": "DescribeHyperParameterTuningJob", "transform": "DescribeTransformJob",
-    "model": "DescribeModel", "register_model": "DescribeModelPackage",
-}
+# yaml type -> Describe* operation, from the step-kind table
+DESCRIBE = {k.yaml_type: k.describe for k in stepkinds.KINDS if k.describe}
 LEAF_TYPES = {"string": "String", "timestamp": "String", "integer": "Integer", "long": "Integer",
               "float": "Float", "double": "Float", "boolean": "Boolean"}
 _NAME = re.compile(r"[A-Za-z0-9_\-]+")
@@ -147,28 +145,30 @@ class Resolver:
 
     def _property(self, target, prop, ref, path):
         ttype = target.type
+        kind = stepkinds.kind(ttype)
+        outputs = kind.outputs
         off = ref.offset + len(target.name) + 1
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}
-            if ttype == "transform":
-                prop = "TransformOutput.S3OutputPath"
+            if outputs is not None and not outputs.declared:
+                prop = outputs.path.format(name=out)
             elif out not in declared:
                 self._err("R009", f"step '{target.name}' has no output '{out}'", path, off + len("outputs."),
                           did_you_mean(out, declared) or "declare it under the step's `outputs:`")
                 return None
-            elif ttype in ("lambda", "callback"):
-                return StepProperty(target.name, f"OutputParameters['{out}']", declared[out])
-            elif ttype == "processing":
-                prop = f"ProcessingOutputConfig.Outputs['{out}'].S3Output.S3Uri"
-        elif prop == "model_data" and ttype == "training":
-            prop = "ModelArtifacts.S3ModelArtifacts"
-        elif prop == "model_data" and ttype == "tuning":
-            from .steps.tuning import top_model_uri
-            return top_model_uri(target, self)
-        op = DESCRIBE.get(ttype)
+            elif outputs is not None and outputs.typed:
+                return StepProperty(target.name, outputs.path.format(name=out), declared[out])
+            elif outputs is not None:
+                prop = outputs.path.format(name=out)
+        elif prop in dict(kind.aliases):
+            alias = dict(kind.aliases)[prop]
+            if ":" in alias:  # computed, e.g. a tuning step's best model: "module:function"(step, resolver)
+                return stepkinds.load(alias)(target, self)
+            prop = alias
+        op = kind.describe
         if op is None:
-            if ttype in ("lambda", "callback"):
+            if outputs is not None and outputs.typed:
                 hint = f"use steps.{target.name}.outputs.NAME"
             else:
                 hint = f"{ttype} steps have no properties to reference"
@@ -229,6 +229,4 @@ def _members_hint(operation: str, prop: str, leaf: str) -> str:
 
 
 def _example(step_type: str) -> str:
-    return {"processing": "outputs.NAME", "training": "model_data or ModelArtifacts.S3ModelArtifacts",
-            "tuning": "model_data or BestTrainingJob.TrainingJobName", "model": "ModelName",
-            "register_model": "ModelPackageArn", "transform": "outputs"}.get(step_type, "outputs.NAME")
+    return stepkinds.kind(step_type).example

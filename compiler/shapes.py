@@ -20,14 +20,11 @@ from typing import NamedTuple
 
 from .diskcache import cache_file, read_json, write_json
 
-CREATE_OPERATIONS = (
-    "CreateProcessingJob", "CreateTrainingJob", "CreateHyperParameterTuningJob",
-    "CreateTransformJob", "CreateModel", "CreateModelPackage", "CreatePipeline",
-)
-DESCRIBE_OPERATIONS = (
-    "DescribeProcessingJob", "DescribeTrainingJob", "DescribeHyperParameterTuningJob",
-    "DescribeTransformJob", "DescribeModel", "DescribeModelPackage",
-)
+from .stepkinds import KINDS
+
+# The step kinds' Create*/Describe* operations (stepkinds.KINDS), plus CreatePipeline's limits.
+CREATE_OPERATIONS = tuple(k.request for k in KINDS if k.request) + ("CreatePipeline",)
+DESCRIBE_OPERATIONS = tuple(k.describe for k in KINDS if k.describe)
 EXPRESSION_KEYS = frozenset({"Get", "Std:Join", "Std:JsonGet"})
 CACHE_FORMAT = 1
 _SHAPE_KEYS = ("type", "required", "members", "member", "key", "value", "min", "max", "pattern", "enum")
@@ -124,6 +121,8 @@ def build_table() -> dict:
 def _read_cache(path: str) -> dict | None:
     table = read_json(path)
     ok = isinstance(table, dict) and table.get("format") == CACHE_FORMAT and {"shapes", "operations"} <= set(table)
+    # a step kind added since the cache was written: rebuild
+    ok = ok and set(CREATE_OPERATIONS + DESCRIBE_OPERATIONS) <= set(table["operations"])
     return table if ok else None
 
 
@@ -249,8 +248,10 @@ def check_request(operation: str, params: dict, *, expr_type,
                   skip_required: frozenset[str] = frozenset()) -> tuple[dict, list[ShapeIssue]]:
     """Walk params against the input shape of `operation` (e.g. "CreateProcessingJob").
 
-    Returns (coerced_params, issues); coerced_params is a new structure in which
-    Integer/Float/Boolean expressions in string slots are wrapped in Std:Join.
+    `params` may hold expression values (mlpc.expressions.Expr: typed by their own `type`) or
+    expressions in JSON form (typed by the `expr_type` callback). Returns (coerced_params,
+    issues); coerced_params is a new JSON structure in which Integer/Float/Boolean expressions
+    in string slots are wrapped in Std:Join.
 
     `skip_required` names members SageMaker Pipelines fills itself: a plain name
     matches a top-level member, a dotted name ("A.B") a nested one. Members marked
@@ -267,7 +268,15 @@ def check_request(operation: str, params: dict, *, expr_type,
     return out, issues
 
 
+def _is_expr_value(value) -> bool:
+    """An expression value (mlpc.expressions.Expr: has `type` and `to_json`), duck-typed so this
+    module stays independent of the expression classes."""
+    return hasattr(value, "to_json") and hasattr(value, "type") and not isinstance(value, (dict, list, str))
+
+
 def _copy(value):
+    if _is_expr_value(value):
+        return value.to_json()
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -279,6 +288,8 @@ def _walk(value, shape_name, path, mpath, label, ctx):
     shape = _shape(shape_name)
     kind = shape["type"]
     issues = ctx[2]
+    if _is_expr_value(value):  # on expression values: the type is the expression's own
+        return _walk_expression(value.to_json(), kind, path, label, ctx, value.type)
     if is_expression(value):
         return _walk_expression(value, kind, path, label, ctx)
     if not _type_ok(kind, value):
@@ -362,7 +373,7 @@ _FIELD = {"integer": "an integer", "long": "an integer", "float": "a float", "do
           "boolean": "a boolean", "timestamp": "a timestamp", "blob": "a blob"}
 
 
-def _walk_expression(value, kind, path, label, ctx):
+def _walk_expression(value, kind, path, label, ctx, etype=None):
     expr_type, _skip, issues = ctx
     key = next(iter(value))
     what = "parameter" if key == "Get" and str(value["Get"]).startswith("Parameters.") else "expression"
@@ -370,7 +381,8 @@ def _walk_expression(value, kind, path, label, ctx):
         issues.append(ShapeIssue(path, f"{label} must be {_KIND[kind]}, got {_describe(value)}",
                                  "expressions can only supply scalar values"))
         return _copy(value)
-    etype = "String" if key == "Std:Join" else expr_type(value)
+    if etype is None:
+        etype = "String" if key == "Std:Join" else expr_type(value)
     if kind == "string":
         if etype in ("Integer", "Float", "Boolean"):
             return {"Std:Join": {"On": "", "Values": [_copy(value)]}}

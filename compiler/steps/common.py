@@ -1,14 +1,100 @@
-"""Pieces every step renderer shares: the step envelope, cache, retries, shape checks."""
+"""The renderer contract, and the pieces every step shares: envelope, cache, retries, shape check.
+
+THE RENDERER CONTRACT. A renderer (named in stepkinds.KINDS) is `render(step, ctx) -> Rendered`:
+it builds the step's `Arguments` (literals and expressions.Expr values) and says where each part
+came from; it does NOT finish the step. render.render_pipeline then finishes every step once,
+through `finish_step` below, in this order:
+  1. the OVERLAY HOOK (overlays.py): pipeline-wide settings put into every job step's Arguments,
+  2. the botocore request-shape check of the Arguments (stepkinds `request`), on expression values,
+  3. the envelope (Name, Type, Arguments, DisplayName, Description) plus `Rendered.members`,
+  4. RetryPolicies (kinds with `retry`) and CacheConfig (kinds with `cache`).
+
+Origins. `Rendered.origins` maps a path inside Arguments (a tuple of keys and list indexes, e.g.
+("ProcessingResources", "ClusterConfig", "InstanceType")) to the YAML path, relative to the
+step's mapping, it came from (("instance_type",)). A value without an entry takes the origin of
+its nearest ancestor that has one. Values an overlay sets carry an absolute YAML path
+(`Rendered.put(..., origin=("pipeline", "security", "kms_key"))`). The finished origins, per step
+and keyed by a path from the step document's root (("Arguments", ...), ("CacheConfig",), ...),
+are kept on the compile result: `CompileResult.origins` / `CompileResult.span_of(step, path)`.
+"""
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic
-from ..expressions import Expr, to_json
+from dataclasses import dataclass, field
 
-# Members of Create* requests that SageMaker Pipelines fills in itself.
+from ..diagnostics import Diagnostic
+from ..expressions import Expr
+
+# Members of Create* requests that SageMaker Pipelines fills in itself (stepkinds holds them per kind).
 PIPELINE_FILLED = frozenset({
     "ProcessingJobName", "TrainingJobName", "TransformJobName", "HyperParameterTuningJobName", "ModelName",
 })
+
+# Step document members and the YAML key (relative to the step) they come from.
+ENVELOPE_ORIGINS = {("Name",): (), ("Type",): ("type",), ("DisplayName",): ("display_name",),
+                    ("Description",): ("description",), ("CacheConfig",): ("cache",),
+                    ("RetryPolicies",): ("retry",), ("DependsOn",): ("depends_on",)}
+
+
+@dataclass
+class Rendered:
+    """What a renderer built: the step's Arguments and where each part came from."""
+    arguments: dict
+    origins: dict = field(default_factory=dict)  # Arguments path -> YAML path relative to the step
+    members: dict = field(default_factory=dict)  # other step members (PropertyFiles, FunctionArn, ...)
+    member_origins: dict = field(default_factory=dict)  # (member, ...) path -> YAML path relative to the step
+    pinned: dict = field(default_factory=dict)  # Arguments path -> absolute YAML path (set by overlays)
+
+    def put(self, path: tuple, value, origin: tuple) -> None:
+        """Set Arguments[path] (creating the maps on the way) to `value`, from absolute YAML path `origin`.
+
+        For overlays: e.g. put(("NetworkConfig", "EnableNetworkIsolation"), True,
+        origin=("pipeline", "security", "network_isolation")).
+        """
+        node = self.arguments
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+        self.pinned[tuple(path)] = tuple(origin)
+
+    def get(self, path: tuple, default=None):
+        node = self.arguments
+        for key in path:
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and isinstance(key, int) and -len(node) <= key < len(node):
+                node = node[key]
+            else:
+                return default
+        return node
+
+
+def finish_step(step, kind, rendered: Rendered, ctx) -> tuple[dict, dict]:
+    """-> (step document, origins: path from the document root -> absolute YAML path).
+
+    Applies the common parts once, in the documented order (overlays, shape check, envelope,
+    members, retry, cache).
+    """
+    from ..overlays import apply_overlays
+
+    if kind.is_job:
+        apply_overlays(step, kind, rendered, ctx)
+    args = rendered.arguments
+    if kind.request:
+        args = check_arguments(step, ctx, kind.request, args, rendered.origins,
+                               skip_required=kind.skip_required, pinned=rendered.pinned)
+    doc = envelope(step, kind.definition_type, args)
+    doc.update(rendered.members)
+    if kind.retry:
+        add_retry(step, doc, ctx)
+    if kind.cache:
+        add_cache(step, doc)
+    origins = {p: step.path + y for p, y in ENVELOPE_ORIGINS.items() if p[0] in doc}
+    origins[("Arguments",)] = step.path
+    origins.update({("Arguments",) + p: step.path + tuple(y) for p, y in rendered.origins.items()})
+    origins.update({p: step.path + tuple(y) for p, y in rendered.member_origins.items()})
+    origins.update({("Arguments",) + p: tuple(y) for p, y in rendered.pinned.items()})
+    return doc, origins
 
 
 def envelope(step, type_name: str, arguments) -> dict:
@@ -33,6 +119,8 @@ def add_cache(step, doc: dict) -> None:
 
 
 def add_retry(step, doc: dict, ctx) -> None:
+    from ..stepkinds import JOB_TYPES
+
     policies = []
     for i, spec in enumerate(step.get("retry") or []):
         path = ("retry", i)
@@ -40,8 +128,7 @@ def add_retry(step, doc: dict, ctx) -> None:
         if has_attempts == has_expire:
             ctx.error(step, path, "P001", "a retry policy needs exactly one of max_attempts or expire_after_minutes")
             continue
-        if any(e.startswith("SageMaker.") for e in spec["exceptions"]) and step.type not in (
-                "processing", "training", "tuning", "transform", "model", "register_model"):
+        if any(e.startswith("SageMaker.") for e in spec["exceptions"]) and step.type not in JOB_TYPES:
             ctx.error(step, path + ("exceptions",), "P002",
                       f"SageMaker.* job exceptions cannot be retried on a {step.type} step",
                       "use Step.SERVICE_FAULT or Step.THROTTLING")
@@ -58,23 +145,26 @@ def add_retry(step, doc: dict, ctx) -> None:
 
 
 def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
-                    skip_required: frozenset = PIPELINE_FILLED) -> dict:
+                    skip_required: frozenset = PIPELINE_FILLED, pinned: dict | None = None) -> dict:
     """Validate Arguments against the botocore request shape; map issues back to YAML paths."""
     from .. import shapes
 
-    js = to_json(arguments)
-    coerced, issues = shapes.check_request(operation, js, expr_type=ctx.resolver.expr_type,
+    coerced, issues = shapes.check_request(operation, arguments, expr_type=ctx.resolver.expr_type,
                                            skip_required=skip_required)
+    pinned = pinned or {}
     for issue in issues:
         ipath = tuple(issue.path)
-        yaml_rel = ()
+        yaml_path = step.path
         for n in range(len(ipath), -1, -1):
+            if ipath[:n] in pinned:
+                yaml_path = tuple(pinned[ipath[:n]])
+                break
             if ipath[:n] in origins:
-                yaml_rel = _deepest(step.fields, tuple(origins[ipath[:n]]), ipath[n:])
+                yaml_path = step.path + _deepest(step.fields, tuple(origins[ipath[:n]]), ipath[n:])
                 break
         where = ".".join(str(p) for p in ipath)
         msg = issue.message if not where or where in issue.message else f"{issue.message} (at {operation} {where})"
-        ctx.diagnostics.append(Diagnostic("A001", msg, path=step.path + tuple(yaml_rel), hint=issue.hint))
+        ctx.diagnostics.append(Diagnostic("A001", msg, path=yaml_path, hint=issue.hint))
     return coerced
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ..expressions import (COMPARISONS, And, Compare, ConditionSyntaxError, Expr, InList, Not, Or, Ref,
                            parse_condition)
-from .common import envelope
+from .common import Rendered
 
 NUMERIC = ("Integer", "Float")
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     path = ("if",)
     conditions = []
     try:
@@ -25,7 +25,10 @@ def render(step, ctx) -> dict:
     args = {"Conditions": conditions, "IfSteps": list(step.get("then") or []), "ElseSteps": list(step.get("else") or [])}
     if not args["IfSteps"] and not args["ElseSteps"]:
         ctx.error(step, (), "C011", f"condition '{step.name}' has neither `then` nor `else` steps")
-    return envelope(step, "Condition", args)
+    origins = {("Conditions",): ("if",), ("IfSteps",): ("then",), ("ElseSteps",): ("else",)}
+    origins.update({(key, i): (branch, i) for branch, key in (("then", "IfSteps"), ("else", "ElseSteps"))
+                    for i in range(len(args[key]))})
+    return Rendered(args, origins)
 
 
 class _Builder:
@@ -42,16 +45,16 @@ class _Builder:
             left, right = self.operand(n.left), self.operand(n.right)
             self._check_types(n.op, n, left, right)
             body = {"Type": "Equals" if n.op == "!=" else COMPARISONS[n.op], "LeftValue": left, "RightValue": right}
-            return {"Type": "Not", "Expression": body} if n.op == "!=" else body
+            return {"Type": "Not", "Condition": body} if n.op == "!=" else body
         if isinstance(n, InList):
             return {"Type": "In", "QueryValue": self.operand(n.query), "Values": [self.operand(v) for v in n.values]}
         if isinstance(n, Not):
-            return {"Type": "Not", "Expression": self.node(n.expr)}
+            return {"Type": "Not", "Condition": self.node(n.expr)}
         if isinstance(n, Or):
             return {"Type": "Or", "Conditions": [self.node(i) for i in n.items]}
         if isinstance(n, And):  # SageMaker has no And inside Or/Not: not(or(not a, not b))
-            return {"Type": "Not", "Expression": {"Type": "Or", "Conditions": [
-                {"Type": "Not", "Expression": self.node(i)} for i in n.items]}}
+            return {"Type": "Not", "Condition": {"Type": "Or", "Conditions": [
+                {"Type": "Not", "Condition": self.node(i)} for i in n.items]}}
         raise TypeError(n)
 
     def _check_types(self, op, n, left, right):

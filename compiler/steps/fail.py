@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .common import envelope
+from .common import Rendered
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     message = ctx.value(step, ("message",), step.get("message", ""))
     if isinstance(message, (int, float, bool)):
         message = str(message)
-    return envelope(step, "Fail", {"ErrorMessage": message})
+    return Rendered({"ErrorMessage": message}, {("ErrorMessage",): ("message",)})

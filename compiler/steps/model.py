@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_cache, add_retry, check_arguments, envelope
+from .common import Rendered
 from .images import image_uri
 
 
@@ -26,12 +26,8 @@ def container(step, ctx, origins: dict, prefix: tuple, *, json_env: bool = False
     return out
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     origins: dict = {("ExecutionRoleArn",): ()}
     args = {"ExecutionRoleArn": ctx.pipeline.role, "PrimaryContainer": container(step, ctx, origins, ("PrimaryContainer",))}
-    args = check_arguments(step, ctx, "CreateModel", args, origins)
-    doc = envelope(step, "Model", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
-    return doc
+    return Rendered(args, origins)
 

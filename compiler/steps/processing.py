@@ -5,13 +5,13 @@ from __future__ import annotations
 from posixpath import basename
 
 from ..expressions import ExecutionVariable, Join
-from .common import add_cache, add_retry, check_arguments, envelope, is_expr
+from .common import Rendered, is_expr
 from .images import image_uri
 
 CODE_DIR = "/opt/ml/processing/input/code"
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     origins: dict = {}
     image, ipath = image_uri(step, ctx, scope="training")
     cluster = {
@@ -51,15 +51,14 @@ def render(step, ctx) -> dict:
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
         origins[("Environment",)] = ("environment",)
-    args = check_arguments(step, ctx, "CreateProcessingJob", args, origins)
-    doc = envelope(step, "Processing", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
+    out = Rendered(args, origins)
     files = step.get("property_files") or {}
     if files:
-        doc["PropertyFiles"] = [{"PropertyFileName": n, "OutputName": f["output"], "FilePath": f["path"]}
-                                for n, f in files.items()]
-    return doc
+        out.members["PropertyFiles"] = [{"PropertyFileName": n, "OutputName": f["output"], "FilePath": f["path"]}
+                                        for n, f in files.items()]
+        out.member_origins[("PropertyFiles",)] = ("property_files",)
+        out.member_origins.update({("PropertyFiles", i): ("property_files", n) for i, n in enumerate(files)})
+    return out
 
 
 def _s3_input(name, uri, local_path, spec) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_cache, add_retry, check_arguments, envelope
+from .common import Rendered
 from .model import container
 
 # Frameworks whose SDK model classes record `Framework` on the package's container when
@@ -26,7 +26,7 @@ def _metrics(step, ctx, origins) -> dict:
     return out
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     origins: dict = {("ModelPackageGroupName",): ("model_package_group",),
                      ("ModelApprovalStatus",): ("approval_status",),
                      ("InferenceSpecification", "SupportedContentTypes"): ("content_types",),
@@ -60,8 +60,4 @@ def render(step, ctx) -> dict:
     # No CertifyForMarketplace: SageMaker Pipelines sets it at execution time (the SDK pops it too).
     args["ModelApprovalStatus"] = ctx.value(step, ("approval_status",), step.get("approval_status", "PendingManualApproval"))
     args["SkipModelValidation"] = "None"
-    args = check_arguments(step, ctx, "CreateModelPackage", args, origins)
-    doc = envelope(step, "RegisterModel", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
-    return doc
+    return Rendered(args, origins)

@@ -6,7 +6,7 @@ import json
 from posixpath import basename
 
 from ..expressions import Expr
-from .common import add_cache, add_retry, check_arguments, envelope
+from .common import Rendered
 from .images import image_uri
 
 
@@ -107,11 +107,7 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     return args
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     origins: dict = {}
     args = job_definition(step, ctx, origins)
-    args = check_arguments(step, ctx, "CreateTrainingJob", args, origins)
-    doc = envelope(step, "Training", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
-    return doc
+    return Rendered(args, origins)

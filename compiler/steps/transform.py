@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..expressions import ExecutionVariable, Join
-from .common import add_cache, add_retry, check_arguments, envelope
+from .common import Rendered
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     spec_in = step.get("input")
     spec_out = step.get("output") or {}
     origins = {("ModelName",): ("model_name",), ("TransformInput",): ("input",), ("TransformOutput",): ("output",),
@@ -44,9 +44,4 @@ def render(step, ctx) -> dict:
         origins[("DataProcessing",)] = ("data_processing",)
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
-    args = check_arguments(step, ctx, "CreateTransformJob", args, origins,
-                           skip_required=frozenset({"TransformJobName"}))
-    doc = envelope(step, "Transform", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
-    return doc
+    return Rendered(args, origins)

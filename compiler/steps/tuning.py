@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..expressions import Join, StepProperty
-from .common import add_cache, add_retry, check_arguments, envelope
+from .common import Rendered
 from .training import default_output_path, job_definition
 
 RANGE_KEYS = {"continuous": "ContinuousParameterRanges", "integer": "IntegerParameterRanges",
@@ -35,7 +35,7 @@ def _ranges(step, ctx) -> dict:
     return out
 
 
-def render(step, ctx) -> dict:
+def render(step, ctx) -> Rendered:
     origins: dict = {}
     definition = job_definition(step, ctx, origins, hp_key="StaticHyperParameters")
     metric = step.get("objective")["metric"]
@@ -61,11 +61,7 @@ def render(step, ctx) -> dict:
     shifted.update({("HyperParameterTuningJobConfig", "ResourceLimits", "MaxNumberOfTrainingJobs"): ("max_jobs",),
                     ("HyperParameterTuningJobConfig", "ResourceLimits", "MaxParallelTrainingJobs"): ("max_parallel_jobs",),
                     ("HyperParameterTuningJobConfig", "ParameterRanges"): ("parameter_ranges",)})
-    args = check_arguments(step, ctx, "CreateHyperParameterTuningJob", args, shifted)
-    doc = envelope(step, "Tuning", args)
-    add_retry(step, doc, ctx)
-    add_cache(step, doc)
-    return doc
+    return Rendered(args, shifted)
 
 
 def top_model_uri(step, resolver):

@@ -1,22 +1,17 @@
-"""One executor per step type: `run(ctx, args) -> StepOutcome`, chosen from EXECUTORS."""
+"""One executor per step type: `run(ctx, args) -> StepOutcome`, chosen from EXECUTORS.
+
+EXECUTORS is built from the step-kind table (mlpc.stepkinds: `executor`, `definition_type`,
+`definition_aliases`, `raw_arguments`); a new kind's executor is registered there, not here.
+"""
 
 from __future__ import annotations
 
-from . import condition, fail, model, processing, register, stub, training, transform, tuning
+from ...stepkinds import KINDS, load
+from . import stub
 
-EXECUTORS = {
-    "Processing": processing.run,
-    "Training": training.run,
-    "Tuning": tuning.run,
-    "Transform": transform.run,
-    "Model": model.run,
-    "CreateModel": model.run,
-    "RegisterModel": register.run,
-    "Condition": condition.run,
-    "Fail": fail.run,
-    "Lambda": stub.run,
-    "Callback": stub.run,
-}
+EXECUTORS = {t: load(k.executor) for k in KINDS if k.executor for t in (k.definition_type, *k.definition_aliases)}
 
 # Steps whose Arguments are not resolved up front (Condition resolves its own, lazily).
-RAW_ARGUMENTS = frozenset({"Condition"})
+RAW_ARGUMENTS = frozenset(t for k in KINDS if k.raw_arguments for t in (k.definition_type, *k.definition_aliases))
+
+__all__ = ["EXECUTORS", "RAW_ARGUMENTS", "stub"]

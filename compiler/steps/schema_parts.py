@@ -1,0 +1,32 @@
+"""The vocabulary of the YAML format's JSON Schema, shared by every step kind's schema fragment.
+
+tools/gen_schema.py assembles schemas/pipeline.schema.json from these parts, the step-kind table
+(mlpc.stepkinds: the `type` enum and one `$defs` entry per kind, from each kind's `schema` path)
+and the pipeline-level parts it defines itself. Used only to generate the schema, never at run time.
+"""
+# ruff: noqa: E731, E701, E702
+from ..stepkinds import YAML_TYPES
+
+S = lambda **k: {"type": "string", **k}
+I = lambda **k: {"type": "integer", **k}
+B = {"type": "boolean"}
+VAL = {"description": "A value: a literal, or a string with ${...} run-time references (params.X, execution.X, steps.STEP.PATH, files.FILE.JSONPATH)"}
+SVAL = {"type": ["string", "number", "boolean"], "description": "A string; may contain ${...} run-time references"}
+IVAL = {"type": ["integer", "string"], "description": "An integer, or a ${params.X} reference"}
+def obj(props, required=(), **k):
+    d = {"type": "object", "properties": props, "additionalProperties": False}
+    if required: d["required"] = list(required)
+    d.update(k); return d
+strmap = {"type": "object", "additionalProperties": SVAL}
+names = {"type": "array", "items": S(), "uniqueItems": True}
+common = {
+    "type": S(enum=list(YAML_TYPES)),
+    "display_name": S(maxLength=82), "description": S(maxLength=3072),
+    "depends_on": names,
+}
+cache = {"oneOf": [B, obj({"enabled": B, "expire_after": S(pattern="^P(?!$)(\\d+[YMWD])*(T(?=\\d)(\\d+[HMS])*)?$", description="ISO 8601 duration, e.g. P30D or PT12H")})]}
+retry = {"type": "array", "items": obj({
+    "exceptions": {"type": "array", "minItems": 1, "items": S(enum=["Step.SERVICE_FAULT","Step.THROTTLING","SageMaker.JOB_INTERNAL_ERROR","SageMaker.CAPACITY_ERROR","SageMaker.RESOURCE_LIMIT"])},
+    "interval_seconds": I(minimum=1, maximum=300), "backoff_rate": {"type": "number", "minimum": 0},
+    "max_attempts": I(minimum=1, maximum=20), "expire_after_minutes": I(minimum=1, maximum=14400)}, ["exceptions"])}
+job = {"cache": cache, "retry": retry}

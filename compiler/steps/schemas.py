@@ -1,0 +1,69 @@
+"""JSON Schema fragments of the built-in step kinds' YAML mappings (stepkinds `schema` paths).
+
+A new step kind keeps its fragment in its own module, built from steps/schema_parts.py.
+"""
+# ruff: noqa: E501
+from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, strmap  # noqa: F401
+
+resources = {"instance_type": SVAL, "instance_count": IVAL, "volume_size_gb": IVAL, "max_runtime_seconds": IVAL,
+             "environment": strmap, "image": SVAL, "framework": S(), "framework_version": S(), "py_version": S()}
+prop_files = {"type": "object", "additionalProperties": obj({"output": S(), "path": S()}, ["output", "path"])}
+proc_input = obj({"source": SVAL, "destination": S(), "s3_data_type": S(enum=["S3Prefix","ManifestFile"]),
+                  "input_mode": S(enum=["File","Pipe"]), "distribution": S(enum=["FullyReplicated","ShardedByS3Key"]),
+                  "compression": S(enum=["None","Gzip"])}, ["source", "destination"])
+proc_output = obj({"source": S(), "destination": SVAL, "upload_mode": S(enum=["EndOfJob","Continuous"])}, ["source"])
+processing = obj({**common, **job, **resources,
+    "code": S(description="path of the script, relative to the YAML file"),
+    "command": {"type": "array", "items": S()},
+    "arguments": {"type": "array", "items": SVAL},
+    "inputs": {"type": "object", "additionalProperties": proc_input},
+    "outputs": {"type": "object", "additionalProperties": proc_output},
+    "property_files": prop_files}, ["type", "instance_type"])
+channel = {"oneOf": [S(), obj({"source": SVAL, "content_type": S(), "input_mode": S(enum=["File","Pipe","FastFile"]),
+            "distribution": S(enum=["FullyReplicated","ShardedByS3Key"]), "s3_data_type": S(enum=["S3Prefix","ManifestFile","AugmentedManifestFile"]),
+            "compression": S(enum=["None","Gzip"])}, ["source"])]}
+training_fields = {**resources,
+    "algorithm": S(description="built-in algorithm, e.g. xgboost"), "algorithm_version": S(),
+    "entry_point": S(), "source_dir": S(),
+    "hyperparameters": {"type": "object", "additionalProperties": SVAL},
+    "channels": {"type": "object", "additionalProperties": channel},
+    "output_path": SVAL, "metric_definitions": {"type": "array", "items": obj({"name": S(), "regex": S()}, ["name", "regex"])},
+    "enable_sagemaker_metrics": B}
+training = obj({**common, **job, **training_fields}, ["type", "instance_type"])
+prange = obj({"type": S(enum=["continuous","integer","categorical"]), "min": {"type": "number"}, "max": {"type": "number"},
+              "values": {"type": "array", "items": SVAL}, "scaling": S(enum=["Auto","Linear","Logarithmic","ReverseLogarithmic"])}, ["type"])
+tuning = obj({**common, **job, **training_fields,
+    "objective": obj({"metric": S(), "type": S(enum=["Maximize","Minimize"])}, ["metric", "type"]),
+    "strategy": S(enum=["Bayesian","Random","Hyperband","Grid"]),
+    "max_jobs": IVAL, "max_parallel_jobs": IVAL,
+    "early_stopping": S(enum=["Off","Auto"]),
+    "parameter_ranges": {"type": "object", "additionalProperties": prange, "minProperties": 1}},
+    ["type", "instance_type", "objective", "parameter_ranges", "max_jobs", "max_parallel_jobs"])
+transform = obj({**common, **job, "model_name": SVAL, "instance_type": SVAL, "instance_count": IVAL,
+    "input": obj({"data": SVAL, "content_type": S(), "split_type": S(enum=["None","Line","RecordIO","TFRecord"]),
+                  "s3_data_type": S(enum=["S3Prefix","ManifestFile","AugmentedManifestFile"]), "compression": S(enum=["None","Gzip"])}, ["data"]),
+    "output": obj({"path": SVAL, "accept": S(), "assemble_with": S(enum=["None","Line"])}),
+    "data_processing": obj({"input_filter": S(), "output_filter": S(), "join_source": S(enum=["Input","None"])}),
+    "strategy": S(enum=["MultiRecord","SingleRecord"]), "max_payload_mb": IVAL, "max_concurrent_transforms": IVAL,
+    "environment": strmap}, ["type", "model_name", "instance_type", "input"])
+model_fields = {"image": SVAL, "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
+                "environment": strmap, "entry_point": S(), "source_dir": S(), "instance_type": S()}
+model = obj({**common, **job, **model_fields}, ["type", "model_data"])
+register = obj({**common, **job, **model_fields, "model_package_group": SVAL,
+    "approval_status": SVAL, "content_types": {"type": "array", "items": S(), "minItems": 1},
+    "response_types": {"type": "array", "items": S(), "minItems": 1},
+    "inference_instances": {"type": "array", "items": S()}, "transform_instances": {"type": "array", "items": S()},
+    "model_metrics": {"type": "object", "propertyNames": {"enum": ["model_statistics","model_constraints","data_statistics","data_constraints","bias","explainability"]},
+                      "additionalProperties": obj({"s3_uri": SVAL, "content_type": S()}, ["s3_uri"])},
+    "customer_metadata": {"type": "object", "additionalProperties": S()},
+    "domain": S(), "task": S(), "sample_payload_url": SVAL},
+    ["type", "model_package_group", "model_data", "content_types", "response_types"])
+condition = obj({**common, "if": {"type": "string", "minLength": 1, "description": "e.g. files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold"},
+    "then": names, "else": names}, ["type", "if"])
+fail = obj({**common, "message": SVAL}, ["type"])
+outputs_decl = {"type": "object", "additionalProperties": S(enum=["String","Integer","Float","Boolean"])}
+lam = obj({**common, "cache": cache, "function_arn": S(), "inputs": {"type": "object"}, "outputs": outputs_decl,
+           "timeout_seconds": I(minimum=1, maximum=900)}, ["type", "function_arn"])
+cb = obj({**common, "cache": cache, "sqs_queue_url": S(), "inputs": {"type": "object"}, "outputs": outputs_decl}, ["type", "sqs_queue_url"])
+
+register_model = register  # stepkinds names fragments by yaml type; `lambda` is a keyword: lam, cb
