@@ -293,9 +293,9 @@ def _in(cond, ctx, step):
 
 
 def _not(cond, ctx, step):
-    inner = cond.get("Expression", cond.get("Condition"))  # the SDK writes "Condition"
+    inner = cond.get("Condition")  # SDK v2's ConditionNot.to_request: {"Type": "Not", "Condition": ...}
     if not isinstance(inner, dict):
-        raise EvalError("a Not condition needs an Expression")
+        raise EvalError("a Not condition needs a Condition")
     return not _condition(inner, ctx, step)
 
 

@@ -155,3 +155,23 @@ def test_every_renderer_renders_a_full_diff(fmt, new):
         assert data["changed"] is True and data["steps"]["changed"][0]["cache_key_changed"] is True
     if fmt == "markdown":
         assert "| `ModelTraining` | cache key changed |" in render_markdown(diff_definitions(SDK, new))
+
+
+def test_a_compiled_not_condition_reads_as_written():
+    """`!=` and `not` compile to the SDK's {"Type": "Not", "Condition": ...}; diff shows the inner test."""
+    from mlpc.api import compile_text
+    from mlpc.deploy.diff import format_condition
+
+    yaml = """\
+pipeline: {name: p, role: "arn:aws:iam::123456789012:role/R", bucket: b, region: us-east-1}
+parameters: {Mode: {type: String, default: full}, N: {type: Integer, default: 1}}
+steps:
+  Check: {type: condition, if: 'params.Mode != "quick" or not (params.N > 3 and params.N < 9)', then: [Stop]}
+  Stop: {type: fail, message: stop}
+"""
+    result = compile_text(yaml)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    [cond] = step(result.definition, "Check")["Arguments"]["Conditions"]
+    assert format_condition(cond) == (
+        "(not (Parameters.Mode == quick)) or (not (not ((not (Parameters.N > 3)) or (not (Parameters.N < 9)))))")
+    assert "{}" not in format_condition(cond)

@@ -24,6 +24,9 @@ from mlpc.api import compile_file
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 EXAMPLES = ("breast-cancer", "sklearn-tuning")
+GOOD = ROOT / "tests" / "compile" / "fixtures" / "good"
+# Every good fixture has its golden file too: tests/golden/good/<fixture>.json
+FIXTURES = tuple(sorted(p.stem for p in GOOD.glob("*.yaml")))
 UPDATE = os.environ.get("MLPC_UPDATE_GOLDEN") == "1"
 
 
@@ -53,6 +56,23 @@ def test_compiled_definition_matches_golden_file(example):
     expected = golden.read_bytes().decode("utf-8")
     assert text == expected, f"{example} differs from {golden.name} (MLPC_UPDATE_GOLDEN=1 rewrites it):\n" + \
         readable_diff(expected, text)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_every_good_fixture_matches_its_golden_file(fixture):
+    golden = HERE / "good" / f"{fixture}.json"
+    text = compiled_text(GOOD / f"{fixture}.yaml")
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.is_file(), f"{golden} is missing: run MLPC_UPDATE_GOLDEN=1 pytest tests/golden"
+    expected = golden.read_bytes().decode("utf-8")
+    assert text == expected, f"{fixture} differs from good/{golden.name} (MLPC_UPDATE_GOLDEN=1 rewrites it):\n" + \
+        readable_diff(expected, text)
+
+
+def test_no_golden_file_without_its_fixture():
+    assert sorted(p.stem for p in (HERE / "good").glob("*.json")) == list(FIXTURES)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

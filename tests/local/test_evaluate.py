@@ -117,7 +117,7 @@ def cond(kind, left, right):
     ([cond("Equals", get("Parameters.N"), 3.0)], True),
     ([{"Type": "In", "QueryValue": get("Parameters.Mode"), "Values": ["quick", "full"]}], True),
     ([{"Type": "In", "QueryValue": get("Parameters.N"), "Values": [1, 2]}], False),
-    ([{"Type": "Not", "Expression": cond("Equals", get("Parameters.Mode"), "full")}], False),
+    ([{"Type": "Not", "Condition": cond("Equals", get("Parameters.Mode"), "full")}], False),
     ([{"Type": "Not", "Condition": cond("Equals", get("Parameters.Mode"), "quick")}], True),  # the SDK's key
     ([{"Type": "Or", "Conditions": [cond("Equals", 1, 2), cond("Equals", "a", "a")]}], True),
     ([{"Type": "Or", "Conditions": [cond("Equals", 1, 2), cond("Equals", "a", "b")]}], False),
