@@ -1,8 +1,11 @@
-"""Generates schemas/pipeline.schema.json (the committed JSON is what mlpc ships).
+"""Generates schemas/pipeline.schema.json (the committed JSON is what mlpc ships) and
+docs/reference.md (the field reference), with every property's description from
+tools/schema_docs.py.
 
 Edit this file (pipeline-level parts), mlpc/steps/schema_parts.py (shared vocabulary) or a step
-kind's schema fragment (mlpc/steps/schemas.py, or the module its stepkinds entry names), then run
-`python tools/gen_schema.py`; tests/test_schema_file.py checks they agree. The step `type` enum and
+kind's schema fragment (mlpc/steps/schemas.py, or the module its stepkinds entry names), or tools/schema_docs.py (descriptions),
+then run `python tools/gen_schema.py`; tests/test_schema_docs.py checks that both outputs are up
+to date and that every property has a description. The step `type` enum and
 `$defs` come from the step-kind table (mlpc.stepkinds.KINDS), in table order.
 """
 import json
@@ -47,8 +50,23 @@ schema = {
   },
   "$defs": defs,
 }
-OUT = pathlib.Path(__file__).resolve().parents[1] / "schemas" / "pipeline.schema.json"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OUT = ROOT / "schemas" / "pipeline.schema.json"
+REFERENCE = ROOT / "docs" / "reference.md"
+
+
+def build() -> tuple:
+    """-> (schema JSON text, reference Markdown text)."""
+    import sys
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    from schema_reference import document, reference_markdown
+
+    documented = document(schema)
+    return json.dumps(documented, indent=2) + "\n", reference_markdown(documented)
+
 
 if __name__ == "__main__":
-    OUT.write_text(json.dumps(schema, indent=2) + "\n")
-    print(f"wrote {OUT}")
+    text, reference = build()
+    OUT.write_text(text)
+    REFERENCE.write_text(reference)
+    print(f"wrote {OUT} and {REFERENCE}")

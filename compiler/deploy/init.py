@@ -67,6 +67,11 @@ def plan_init(directory: Path, name: str | None = None, mlpc_source: str | None 
     out = {}
     for rel, text in FILES.items():
         out[rel.format(name=name)] = text if rel in VERBATIM else text.format(name=name, mlpc_source=source.replace('"', '\\"'))
+    # the editor schema, so the YAML's modeline (../schemas/pipeline.schema.json) works offline;
+    # `mlpc schema > schemas/pipeline.schema.json` refreshes it after an upgrade
+    from ..schema import schema_text
+
+    out["schemas/pipeline.schema.json"] = schema_text()
     return out
 
 

@@ -2,7 +2,7 @@
 literal braces are doubled."""
 
 PIPELINE_YAML = """\
-# yaml-language-server: $schema=https://mlpc.dev/schemas/pipeline.schema.json
+# yaml-language-server: $schema=../schemas/pipeline.schema.json
 #
 #   mlpc validate pipelines/{name}.yaml
 #   mlpc run pipelines/{name}.yaml --local

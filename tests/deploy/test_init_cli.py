@@ -6,7 +6,8 @@ import yaml
 from deploy_support import cli
 
 EXPECTED = ["pipelines/churn.yaml", "step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py",
-            "buildspec.yml", ".github/workflows/mlpc-pr-check.yml", "pipelines/data/sample.csv"]
+            "buildspec.yml", ".github/workflows/mlpc-pr-check.yml", "pipelines/data/sample.csv",
+            "schemas/pipeline.schema.json"]
 
 
 def test_init_scaffolds_a_project_that_validates(tmp_path):
