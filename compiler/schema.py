@@ -109,7 +109,7 @@ def _describe(err) -> list[Finding]:
         return [Finding(f"expected {_expected(err.validator_value)}, got {_got(err.instance)}",
                         _type_hint(err.instance, err.validator_value), path)]
     if v == "pattern":
-        wanted = err.schema.get("description")
+        wanted = err.schema.get("x-expected") or err.schema.get("description")
         if wanted:
             return [Finding(f"{err.instance!r} is not valid here: expected {wanted}", f"pattern {err.validator_value}", path)]
         return [Finding(f"{err.instance!r} does not match {err.validator_value}", None, path)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$defs"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-expected", "$defs"})
 _TYPES = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),

@@ -50,6 +50,8 @@ def document(schema: dict) -> dict:
         props = node.get("properties") or {}
         for key in list(props):
             sub = copy.deepcopy(props[key])  # fragments are shared between fields
+            if "pattern" in sub and sub.get("description") and "x-expected" not in sub:
+                sub["x-expected"] = sub["description"]  # what a pattern error says is expected
             existing = sub.get("description")
             text = describe(path + (key,), None if existing in GENERIC else existing)
             if text:
