@@ -208,7 +208,8 @@ def diff(
         ref = against[4:]
         variables, _ = parse_var_args(var)
         with cli_errors():
-            old_res, commit = compile_at_ref(file, ref, variables, vars_file)
+            old_res, commit = compile_at_ref(file, ref, variables, vars_file,
+                                             code_paths=[u.local for u in res.uploads or []])
         if old_res is not None and not old_res.ok:
             typer.echo(f"error: {file} does not compile at {ref}:", err=True)
             print_diagnostics(old_res.diagnostics)

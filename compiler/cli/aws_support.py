@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import contextmanager
 
 import typer
@@ -19,8 +20,6 @@ def fail(message: str, hint: str | None = None) -> None:
 
 @contextmanager
 def cli_errors():
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from ..deploy.session import AwsError, translate
 
     try:
@@ -28,7 +27,12 @@ def cli_errors():
     except AwsError as err:
         typer.echo(err.render(), err=True)
         raise typer.Exit(1) from None
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:
+        # botocore's exceptions, without importing botocore for the commands that never load it
+        # (git diffs, init): if it is not loaded, none of its exceptions can have been raised.
+        errors = sys.modules.get("botocore.exceptions")
+        if errors is None or not isinstance(exc, (errors.ClientError, errors.BotoCoreError)):
+            raise
         typer.echo(translate(exc).render(), err=True)
         raise typer.Exit(1) from None
 

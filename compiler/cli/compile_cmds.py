@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
@@ -107,15 +106,7 @@ def schema():
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    """Write all or nothing: a temp file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile
+    """All or nothing, the umask's mode, through symlinks, /dev/null written through (mlpc.atomicfile)."""
+    from ..atomicfile import write_atomic
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)

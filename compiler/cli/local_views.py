@@ -118,18 +118,19 @@ def execution_summary(record) -> str:
 
 # ------------------------------------------------------------------ executions
 
-def show_local_executions(workspace, fmt: str = "text") -> int:
+def show_local_executions(workspace, fmt: str = "text", pipeline: str | None = None, limit: int | None = None) -> int:
     from ..local import records
 
     ws = _ws(workspace)
-    recs = records.list_all(ws)
+    recs = records.list_all(ws, pipeline=pipeline, limit=limit)
     if fmt == "json":
         typer.echo(json.dumps([_brief(r) for r in recs], indent=2, sort_keys=True))
         return 0
     if not recs:
-        typer.echo(f"no local executions in {ws.root} (run one: mlpc run FILE --local)")
+        of = f" of pipeline '{pipeline}'" if pipeline else ""
+        typer.echo(f"no local executions{of} in {ws.root} (run one: mlpc run FILE --local)")
         return 0
-    t = Table(title=f"local executions ({ws.root})", title_justify="left")
+    t = Table(title=f"local executions{f' of {pipeline}' if pipeline else ''} ({ws.root})", title_justify="left")
     for col in ("Execution", "Pipeline", "Status", "Started", "Duration", "Steps", "Branch"):
         t.add_column(col, no_wrap=col != "Branch", overflow="fold")
     for r in recs:
@@ -161,7 +162,7 @@ def show_local_execution(workspace, execution_id: str | None, fmt: str = "text")
 
     ws = _ws(workspace)
     if not execution_id:
-        recs = records.list_all(ws)
+        recs = records.list_all(ws, limit=1)
         if not recs:
             return _error(f"no local executions in {ws.root}", "run one: mlpc run FILE --local")
         execution_id = recs[0].id

@@ -19,7 +19,7 @@ app.add_typer(models_app, name="models")
 
 @executions_app.command("list")
 def executions_list(
-    name: Annotated[Optional[str], typer.Argument(help="Deployed pipeline name (not needed with --local).")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Deployed pipeline name (with --local: only this pipeline's; optional).")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many, newest first.")] = 20,
     format: FmtOpt = Fmt.text,
     local: LocalOpt = False,
@@ -31,11 +31,11 @@ def executions_list(
 
     Example: [bold]mlpc executions list breast-cancer --limit 5[/bold]
     """
+    if local:
+        run_local_view("show_local_executions", workspace, format.value, name, limit)
     from ..deploy import executions
     from ..deploy.views import executions_table
 
-    if local:
-        run_local_view("show_local_executions", workspace, format.value)
     if not name:
         fail("missing pipeline NAME", "e.g. mlpc executions list breast-cancer (or --local)")
     with cli_errors():
@@ -57,11 +57,11 @@ def executions_describe(
 
     Example: [bold]mlpc executions describe breast-cancer 7x2k9q1abcde[/bold]
     """
+    if local:
+        run_local_view("show_local_execution", workspace, execution or name, format.value)
     from ..deploy import executions
     from ..deploy.views import execution_lines, steps_table
 
-    if local:
-        run_local_view("show_local_execution", workspace, execution or name, format.value)
     if not name:
         fail("missing pipeline NAME", "e.g. mlpc executions describe breast-cancer [EXECUTION]")
     with cli_errors():
@@ -89,11 +89,11 @@ def models_list(
 
     Example: [bold]mlpc models list breast-cancer-models[/bold]
     """
+    if local:
+        run_local_view("show_local_models", workspace, group, format.value)
     from ..deploy.registry import list_versions
     from ..deploy.views import models_table
 
-    if local:
-        run_local_view("show_local_models", workspace, group, format.value)
     if not group:
         fail("missing model package GROUP", "e.g. mlpc models list breast-cancer-models (or --local)")
     with cli_errors():

@@ -1,19 +1,23 @@
 """Git at the edge: the current commit, and compiling a file as of another revision.
 
-`compile_at_ref` exports the revision with `git archive` into a temporary
-folder and compiles the same file there, so the code files it uploads are
-the revision's too; the work tree and the index are never touched.
+`compile_at_ref` exports from the revision, with `git archive`, only what the compile reads:
+the file and the code files and source folders it uploads (the caller's guess: those of the
+current version). When the revision's version needs others (a code file not found, F001/F002),
+it falls back to the whole tree. The work tree and the index are never touched.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
 from .session import AwsError
+
+MISSING_CODE = ("F001", "F002")  # a code file / source folder not found
 
 
 class GitError(AwsError):
@@ -55,9 +59,11 @@ def current_commit(path: Path) -> str:
     return sha + ("-dirty" if dirty else "")
 
 
-def compile_at_ref(path: Path, ref: str, variables: dict | None = None, vars_files: list | None = None):
+def compile_at_ref(path: Path, ref: str, variables: dict | None = None, vars_files: list | None = None,
+                   code_paths: list | None = None):
     """Compile PATH as it is at git revision REF. Returns (CompileResult, resolved commit);
-    the result is None when the file does not exist at REF."""
+    the result is None when the file does not exist at REF. `code_paths` (relative to the file's
+    folder) are the files and folders to export with it; more are exported if the compile needs them."""
     from ..api import compile_file
 
     path = Path(path).resolve()
@@ -69,15 +75,37 @@ def compile_at_ref(path: Path, ref: str, variables: dict | None = None, vars_fil
         commit = _git(["rev-parse", "--verify", f"{ref}^{{commit}}"], root)
     except GitError:
         raise GitError(f"unknown git revision '{ref}'", "fetch it first (e.g. git fetch origin main)") from None
-    archive = _git(["archive", "--format=tar", commit], root, binary=True)
-    with tempfile.TemporaryDirectory(prefix="mlpc-git-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            try:
-                tar.extractall(tmp, filter="data")
-            except TypeError:  # Python without extraction filters
-                tar.extractall(tmp)
-        copy = Path(tmp) / rel
-        if not copy.exists():
-            return None, commit  # a new file: everything in it is an addition
-        result = compile_file(copy, variables, vars_files, display=f"{ref}:{rel.as_posix()}")
-    return result, commit
+    names = set(_git(["ls-tree", "-r", "-z", "--name-only", commit], root, binary=True).decode().split("\0")) - {""}
+    if rel.as_posix() not in names:
+        return None, commit  # a new file: everything in it is an addition
+    wanted = export_paths(rel, code_paths or [], names)
+    while True:
+        with tempfile.TemporaryDirectory(prefix="mlpc-git-") as tmp:
+            _export(root, commit, wanted, Path(tmp))
+            result = compile_file(Path(tmp) / rel, variables, vars_files, display=f"{ref}:{rel.as_posix()}")
+        if wanted is None or not any(d.code in MISSING_CODE for d in result.diagnostics):
+            return result, commit
+        wanted = None  # the revision needs code the current version does not: export everything
+
+
+def export_paths(rel: Path, code_paths: list, names: set) -> list[str]:
+    """The pipeline file and those of its code paths (files, or folders: every file below) that exist at
+    the revision, as repository-relative paths."""
+    out = [rel.as_posix()]
+    for code in code_paths:
+        p = os.path.normpath((rel.parent / code).as_posix())
+        if p in names:
+            out.append(p)
+        elif any(n.startswith(p + "/") for n in names):
+            out.append(p)
+    return sorted(set(out))
+
+
+def _export(root: Path, commit: str, paths: list | None, dest: Path) -> None:
+    """`git archive` the commit (only `paths` when given) into dest."""
+    archive = _git(["archive", "--format=tar", commit, *(["--", *paths] if paths else [])], root, binary=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        try:
+            tar.extractall(dest, filter="data")
+        except TypeError:  # Python without extraction filters
+            tar.extractall(dest)

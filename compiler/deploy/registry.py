@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from botocore.exceptions import ClientError
-
 from .session import AwsError, aws_errors, error_code
 from .upload import split_s3_uri
 
@@ -44,6 +42,8 @@ def _version(pkg: dict, s3) -> dict:
 
 def read_metrics(s3, model_metrics: dict) -> dict:
     """Flatten the model-quality statistics JSON (SageMaker's {"m": {"value": x}} format) to {"m": x}."""
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     stats = ((model_metrics.get("ModelQuality") or {}).get("Statistics") or {}).get("S3Uri")
     if not stats:
         return {}
@@ -112,6 +112,8 @@ def register_groups(definition: dict) -> list:
 
 
 def list_package_arns(sm, group: str) -> list:
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     arns = []
     with aws_errors():
         try:
@@ -125,6 +127,8 @@ def list_package_arns(sm, group: str) -> list:
 
 def delete_group(sm, group: str, arns: list) -> int:
     """Delete the versions, then the group. Absent ones are skipped, so a rerun converges."""
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     count = 0
     with aws_errors():
         for arn in arns:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from botocore.exceptions import ClientError
-
 from .session import AwsError, aws_errors, error_code
 
 ABSENT_CODES = ("ResourceNotFoundException",)
@@ -63,6 +61,8 @@ def deployed_schedules_if_allowed(sch, pipeline: str) -> dict | None:
 
 def read_group(sch, pipeline: str) -> tuple:
     """(group exists, {name: spec + target + role}) for the pipeline's schedule group."""
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     group = group_name(pipeline)
     out = {}
     with aws_errors():
@@ -135,6 +135,8 @@ def schedule_request(group: str, name: str, spec: dict, pipeline_arn: str, role:
 
 
 def apply_schedules(sch, plan: SchedulePlan, pipeline_arn: str) -> None:
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     with aws_errors():
         if (plan.create or plan.update) and not plan.group_exists:
             sch.create_schedule_group(Name=plan.group)
@@ -152,6 +154,8 @@ def apply_schedules(sch, plan: SchedulePlan, pipeline_arn: str) -> None:
 
 def delete_schedule_group(sch, pipeline: str) -> int:
     """Delete the pipeline's schedules and their group; returns how many schedules there were."""
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     group = group_name(pipeline)
     exists, current = read_group(sch, pipeline)
     if not exists:

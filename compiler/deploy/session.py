@@ -4,26 +4,15 @@ The standard credential chain, `--profile`, `--region` and `AWS_ENDPOINT_URL`
 (botocore reads it natively) all apply. Retries use botocore's adaptive mode.
 botocore exceptions are translated into `AwsError` (one line + a hint) by
 error *code*, never by message text.
+
+boto3 and botocore are imported by the functions that use them, not by this module: the
+offline commands import AwsError (git, init) and must not pay for them (a test checks it).
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
-    ReadTimeoutError,
-)
 
 from .. import __version__
 
@@ -85,6 +74,10 @@ def translate(exc: Exception) -> AwsError:
     """A botocore exception -> AwsError, by type and error code."""
     if isinstance(exc, AwsError):
         return exc
+    from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
+                                     NoCredentialsError, NoRegionError, PartialCredentialsError, ProfileNotFound,
+                                     ReadTimeoutError)
+
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return AwsError("no AWS credentials found", CREDENTIALS_HINT, "NoCredentials")
     if isinstance(exc, NoRegionError):
@@ -117,6 +110,8 @@ def translate(exc: Exception) -> AwsError:
 @contextmanager
 def aws_errors():
     """Turn any botocore exception raised inside into an AwsError."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         yield
     except AwsError:
@@ -125,7 +120,9 @@ def aws_errors():
         raise translate(exc) from None
 
 
-def client_config() -> Config:
+def client_config():
+    from botocore.config import Config
+
     return Config(retries={"mode": "adaptive"}, user_agent_extra=f"mlpc/{__version__}")
 
 
@@ -133,7 +130,7 @@ def client_config() -> Config:
 class Aws:
     """A boto3 session and the clients made from it (made once, on first use)."""
 
-    session: boto3.Session
+    session: object  # boto3.Session
     region: str | None
     clients: dict = field(default_factory=dict)
 
@@ -159,10 +156,12 @@ class Aws:
 
 def connect(profile: str | None = None, region: str | None = None) -> Aws:
     """A session from the standard chain; `region` wins over the environment and the profile."""
+    import boto3
+
     with aws_errors():
         session = boto3.Session(profile_name=profile) if profile else boto3.Session()
     return Aws(session, region or session.region_name)
 
 
-def error_code(exc: ClientError) -> str:
+def error_code(exc) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))

@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from botocore.exceptions import ClientError
 
 from ..manifest import Upload, upload_bytes
 from .session import AwsError, aws_errors, error_code
@@ -51,6 +50,8 @@ def with_errors(fn, **kwargs):
 
 
 def object_exists(s3, bucket: str, key: str) -> bool:
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     try:
         s3.head_object(Bucket=bucket, Key=key)
         return True

@@ -1,23 +1,33 @@
-"""Execution records: one JSON document per execution, next to its step logs.
+"""Execution records: a summary per execution plus an append-only event log, next to its step logs.
 
-    executions/<id>/execution.json   the record (rewritten atomically as the run goes)
+    executions/<id>/execution.json   the summary: written when the run starts, when it ends and
+                                     when it is interrupted (atomically, temp file + rename)
+    executions/<id>/events.jsonl     one line per change while it runs (a step's new state, a
+                                     branch taken, the failure): O(1) per event, whatever the
+                                     number of steps
     executions/<id>/definition.json  the definition that ran
     executions/<id>/steps/<step>/stdout.log, stderr.log
+
+`load` reads the summary and, while it still says Executing, replays the log over it, so an
+execution that crashed (or is still running) reads as far as it got. One whose process is gone
+without writing its final summary reads as Failed ("interrupted").
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
-from dataclasses import asdict, dataclass, field
+import socket
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..atomicfile import write_atomic
 from .workspace import Workspace
 
 # Step statuses (SageMaker's, plus Skipped for steps on a branch not taken).
 EXECUTING, SUCCEEDED, FAILED, SKIPPED, NOT_STARTED = "Executing", "Succeeded", "Failed", "Skipped", "NotStarted"
+SUMMARY, EVENTS, DEFINITION = "execution.json", "events.jsonl", "definition.json"
 
 
 def now_iso() -> str:
@@ -39,6 +49,7 @@ class StepRecord:
     log_dir: str | None = None
     outcome: bool | None = None  # Condition steps
     detail: dict = field(default_factory=dict)  # e.g. registered model version, tuning trials
+    peak_rss_mb: float | None = None  # the step process's peak resident memory (None: no process)
 
 
 @dataclass
@@ -55,10 +66,11 @@ class ExecutionRecord:
     branches: dict = field(default_factory=dict)  # condition -> {"outcome", "taken", "skipped"}
     steps: dict = field(default_factory=dict)  # name -> StepRecord
     cache_enabled: bool = True
+    runner: dict = field(default_factory=dict)  # {"host", "pid"} of the process running it
 
     def to_json(self) -> dict:
-        d = asdict(self)
-        d["steps"] = {n: asdict(s) for n, s in self.steps.items()}
+        d = _fields(self)
+        d["steps"] = {n: _fields(s) for n, s in self.steps.items()}
         return d
 
     @classmethod
@@ -68,51 +80,146 @@ class ExecutionRecord:
         return cls(**{**_known(cls, d), "steps": steps})
 
 
+def _fields(obj) -> dict:
+    """A record's fields, shallow (its values are JSON data already); asdict's deep copy is ~20x slower."""
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
 def _known(cls, d: dict) -> dict:
     return {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
 
 
-def save(ws: Workspace, record: ExecutionRecord) -> None:
-    d = ws.execution_dir(record.id)
-    d.mkdir(parents=True, exist_ok=True)
-    _write_atomic(d / "execution.json", json.dumps(record.to_json(), indent=2, default=str))  # step order kept
+class RecordWriter:
+    """Writes one execution's record as it runs: the summary at start and end, one log line per event."""
+
+    def __init__(self, ws: Workspace, record: ExecutionRecord):
+        self.dir = ws.execution_dir(record.id)
+        self.record = record
+        self._log = None
+
+    def start(self, definition: dict) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.record.runner = {"host": socket.gethostname(), "pid": os.getpid()}
+        write_atomic(self.dir / DEFINITION, json.dumps(definition, indent=2, sort_keys=True))
+        self._log = open(self.dir / EVENTS, "a", encoding="utf-8")
+        self.write_summary()
+
+    def step(self, step: StepRecord) -> None:
+        self._append({"step": _fields(step)})
+
+    def branch(self, condition: str, branch: dict) -> None:
+        self._append({"branch": condition, "value": branch})
+
+    def failure(self, failure: dict) -> None:
+        self._append({"failure": failure})
+
+    def finish(self) -> None:
+        """The final summary (also on interruption); the log stays as the history of the run."""
+        self.write_summary()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def write_summary(self) -> None:
+        write_atomic(self.dir / SUMMARY, json.dumps(self.record.to_json(), indent=2, default=str))
+
+    def _append(self, event: dict) -> None:
+        # One write() of one line, flushed: a crash loses at most the line being written, and a
+        # torn last line is ignored by replay.
+        self._log.write(json.dumps(event, separators=(",", ":"), default=str) + "\n")
+        self._log.flush()
 
 
-def save_definition(ws: Workspace, execution_id: str, definition: dict) -> None:
-    d = ws.execution_dir(execution_id)
-    d.mkdir(parents=True, exist_ok=True)
-    _write_atomic(d / "definition.json", json.dumps(definition, indent=2, sort_keys=True))
+def replay(record: ExecutionRecord, lines) -> ExecutionRecord:
+    """Apply event-log lines to a summary that was written before them."""
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue  # a line torn by a crash
+        if "step" in event:
+            s = event["step"]
+            if s.get("name") in record.steps:
+                record.steps[s["name"]] = StepRecord(**_known(StepRecord, s))
+        elif "branch" in event:
+            record.branches[event["branch"]] = event.get("value") or {}
+        elif "failure" in event and record.failure is None:
+            record.failure = event["failure"]
+    return record
+
+
+def _runner_gone(record: ExecutionRecord) -> bool:
+    """True when the execution's own process no longer runs (on this host; other hosts: unknown)."""
+    runner = record.runner or {}
+    pid = runner.get("pid")
+    if not isinstance(pid, int) or runner.get("host") != socket.gethostname():
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _read(d: Path) -> ExecutionRecord:
+    record = ExecutionRecord.from_json(json.loads((d / SUMMARY).read_text(encoding="utf-8")))
+    if record.status != EXECUTING:
+        return record
+    events = d / EVENTS
+    if events.is_file():
+        with open(events, encoding="utf-8", errors="replace") as f:
+            replay(record, f)
+    if _runner_gone(record):
+        record.status = FAILED
+        record.failure = record.failure or {"step": None, "kind": "error",
+                                            "reason": "interrupted: the mlpc process running it stopped"}
+        for s in record.steps.values():
+            if s.status == EXECUTING:
+                s.status, s.failure = FAILED, "interrupted"
+    return record
 
 
 def load(ws: Workspace, execution_id: str) -> tuple[ExecutionRecord | None, str | None]:
-    path = ws.execution_dir(execution_id) / "execution.json"
+    d = ws.execution_dir(execution_id)
+    path = d / SUMMARY
     if not path.is_file():
-        known = [r.id for r in list_all(ws)[:5]]
+        known = [r.id for r in list_all(ws, limit=5)]
         hint = f" (recent: {', '.join(known)})" if known else ""
         return None, f"no local execution '{execution_id}' in {ws.root}{hint}"
     try:
-        return ExecutionRecord.from_json(json.loads(path.read_text())), None
-    except (ValueError, TypeError) as exc:
+        return _read(d), None
+    except (ValueError, TypeError, OSError) as exc:
         return None, f"cannot read {path}: {exc}"
 
 
-def list_all(ws: Workspace) -> list[ExecutionRecord]:
-    """Every recorded execution, newest first."""
-    out = []
+def list_all(ws: Workspace, pipeline: str | None = None, limit: int | None = None) -> list[ExecutionRecord]:
+    """Recorded executions, newest first; only `pipeline`'s when given, at most `limit` of them.
+
+    Folders are visited newest first by their definition's write time (written once, at the start),
+    so listing the last few executions reads only those few records, however many there are."""
     if not ws.executions_dir.is_dir():
-        return out
+        return []
+    dirs = []
     for d in ws.executions_dir.iterdir():
-        path = d / "execution.json"
-        if path.is_file():
-            try:
-                out.append(ExecutionRecord.from_json(json.loads(path.read_text())))
-            except (ValueError, TypeError):
-                continue
+        try:
+            dirs.append((os.stat(d / SUMMARY).st_mtime if not (d / DEFINITION).exists()
+                         else os.stat(d / DEFINITION).st_mtime, d))
+        except OSError:
+            continue
+    dirs.sort(key=lambda x: x[0], reverse=True)
+    out = []
+    for _, d in dirs:
+        try:
+            rec = _read(d)
+        except (ValueError, TypeError, OSError):
+            continue
+        if pipeline is not None and rec.pipeline != pipeline:
+            continue
+        out.append(rec)
+        if limit is not None and len(out) >= limit:
+            break
     return sorted(out, key=lambda r: r.started, reverse=True)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rec-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)

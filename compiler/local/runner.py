@@ -10,6 +10,7 @@ starts; steps never started are NotStarted. Progress is reported through
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import threading
@@ -18,16 +19,21 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import records, sandbox
+from . import sandbox
 from .cache import StepCache, cache_key, cache_settings
 from .evaluate import resolve
 from .executors import EXECUTORS, RAW_ARGUMENTS, stub
 from .executors.base import ExecutionInfo, StepContext, StepOutcome, failed, job_name
 from .graph import StepGraph, build_graph
-from .records import EXECUTING, FAILED, NOT_STARTED, SKIPPED, SUCCEEDED, ExecutionRecord, StepRecord, now_iso
+from .records import (EXECUTING, FAILED, NOT_STARTED, SKIPPED, SUCCEEDED, ExecutionRecord, RecordWriter, StepRecord,
+                      now_iso)
 from .registry import Registry
 from .store import LocalStore, parse_s3_uri
 from .workspace import Workspace, new_execution_id
+
+
+# Steps that start no process and only evaluate expressions run on the scheduling thread.
+INLINE_TYPES = frozenset({"Condition", "Fail"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,17 @@ class _Run:
         cfg = (definition.get("ParallelismConfiguration") or {}).get("MaxParallelExecutionSteps")
         limits = [x for x in (options.max_parallel, cfg, os.cpu_count() or 1) if isinstance(x, int) and x > 0]
         self.parallel = min(limits)
+        self.writer = RecordWriter(ws, self.record)
+        # Scheduling is driven by events: a step is looked at again only when one of the steps
+        # it waits for changes state, so each event costs O(its dependents), not O(all steps).
+        self.index = {n: i for i, n in enumerate(graph.order())}
+        self.dependents: dict = {n: [] for n in graph.nodes}
+        for n, node in graph.nodes.items():
+            for d in node.deps:
+                self.dependents[d].append(n)
+        self.waiting = dict.fromkeys(graph.order())  # not started yet, in graph order
+        self.dirty = set(graph.nodes)  # steps whose decision may have changed
+        self.ready: list = []  # heap of (graph index, name): may run once a slot is free
 
     # ------------------------------------------------------------ EvalContext
     def parameter(self, name):
@@ -114,16 +131,14 @@ class _Run:
 
     # ------------------------------------------------------------ scheduling
     def go(self) -> ExecutionResult:
-        records.save_definition(self.ws, self.info.id, self.definition)
-        self._save()
+        self.writer.start(self.definition)
         self.emit(Event("execution_started", self.record))
-        pending = list(self.graph.order())
         running: dict = {}
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             try:
                 while True:
-                    self._schedule(pending, running, pool)
+                    self._schedule(running, pool)
                     if not running:
                         break
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -136,39 +151,50 @@ class _Run:
                 self.record.status = FAILED
                 self.record.failure = {"step": None, "reason": "interrupted", "kind": "error"}
                 self.record.ended = now_iso()
-                self._save()
+                self.writer.finish()
                 raise
-        for name in pending:
+        for name in self.waiting:
             self.record.steps[name].status = NOT_STARTED
         if self.record.failure is None:
             self.record.status = SUCCEEDED
         else:
             self.record.status = FAILED
         self.record.ended, self.record.seconds = now_iso(), round(time.perf_counter() - start, 3)
-        self._save()
+        self.writer.finish()
         self.emit(Event("execution_finished", self.record))
         return ExecutionResult(self.record, self.tails)
 
-    def _schedule(self, pending: list, running: dict, pool) -> None:
-        progressed = True
-        while progressed:
-            progressed = False
-            for name in list(pending):
+    def _schedule(self, running: dict, pool) -> None:
+        while self.dirty or (self.ready and self.record.failure is None and len(running) < self.parallel):
+            batch = sorted(self.dirty, key=self.index.__getitem__)
+            self.dirty.clear()
+            for name in batch:
+                if name not in self.waiting:
+                    continue
                 decision = self._decide(name)
                 if decision == SKIPPED:
-                    pending.remove(name)
+                    del self.waiting[name]
                     rec = self.record.steps[name]
                     rec.status = SKIPPED
-                    self._save()
+                    self.writer.step(rec)
                     self.emit(Event("step_finished", self.record, rec))
-                    progressed = True
-                elif decision == "run" and self.record.failure is None and len(running) < self.parallel:
-                    pending.remove(name)
-                    rec = self.record.steps[name]
-                    rec.status, rec.started = EXECUTING, now_iso()
-                    rec.log_dir = str(self.ws.step_dir(self.info.id, name))
-                    self._save()
-                    self.emit(Event("step_started", self.record, rec))
+                    self.dirty.update(self.dependents[name])
+                elif decision == "run":
+                    heapq.heappush(self.ready, (self.index[name], name))
+            while self.ready and self.record.failure is None and len(running) < self.parallel:
+                _, name = heapq.heappop(self.ready)
+                if name not in self.waiting:
+                    continue
+                del self.waiting[name]
+                rec = self.record.steps[name]
+                rec.status, rec.started = EXECUTING, now_iso()
+                inline = self.graph.nodes[name].type in INLINE_TYPES
+                rec.log_dir = None if inline else str(self.ws.step_dir(self.info.id, name))
+                self.writer.step(rec)
+                self.emit(Event("step_started", self.record, rec))
+                if inline:
+                    self._finish(name, *self._execute(name))  # no process: a thread hand-off would cost more
+                else:
                     running[pool.submit(self._execute, name)] = name
 
     def _decide(self, name: str) -> str:
@@ -187,10 +213,17 @@ class _Run:
 
     # ------------------------------------------------------------ one step (worker thread)
     def _execute(self, name: str) -> tuple[StepOutcome, float, dict]:
+        with sandbox.peak_memory() as peak:
+            outcome, seconds, cache_info = self._execute_step(name)
+        cache_info["peak_rss_mb"] = peak.mb
+        return outcome, seconds, cache_info
+
+    def _execute_step(self, name: str) -> tuple[StepOutcome, float, dict]:
         start = time.perf_counter()
         node = self.graph.nodes[name]
         step_dir = self.ws.step_dir(self.info.id, name)
-        step_dir.mkdir(parents=True, exist_ok=True)
+        if node.type not in INLINE_TYPES:  # inline steps write no logs: their result is in the record
+            step_dir.mkdir(parents=True, exist_ok=True)
         ctx = StepContext(name, node.type, node.definition, self.info, self.store, self.registry, step_dir,
                           self.sandbox, self.sandbox_error, self.options.stubs, self)
         cache_info: dict = {}
@@ -234,14 +267,18 @@ class _Run:
         rec.script_seconds = round(outcome.script_seconds, 3)
         rec.cached, rec.cache_source = bool(cache_info.get("cached")), cache_info.get("source")
         rec.failure, rec.outcome, rec.detail = outcome.failure, outcome.outcome, outcome.detail
+        rec.peak_rss_mb = cache_info.get("peak_rss_mb")
         with self.lock:
             self.props[name] = outcome.properties
         step_dir = self.ws.step_dir(self.info.id, name)
-        (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True, default=str))
+        if step_dir.is_dir():
+            (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True,
+                                                                 default=str))
         if outcome.status == FAILED:
             self.tails[name] = outcome.log_tail
             if self.record.failure is None:
                 self.record.failure = {"step": name, "reason": outcome.failure, "kind": outcome.kind}
+                self.writer.failure(self.record.failure)
         if outcome.outcome is not None:
             node = self.graph.nodes[name]
             args = node.definition.get("Arguments") or {}
@@ -249,8 +286,7 @@ class _Run:
             self.record.branches[name] = {"outcome": outcome.outcome, "taken": taken,
                                           "steps": [s.get("Name") for s in args.get(taken) or []],
                                           "skipped": [s.get("Name") for s in args.get(other) or []]}
-        self._save()
+            self.writer.branch(name, self.record.branches[name])
+        self.writer.step(rec)
+        self.dirty.update(self.dependents[name])
         self.emit(Event("step_finished", self.record, rec))
-
-    def _save(self) -> None:
-        records.save(self.ws, self.record)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import functools
 import os
+import select
 import shlex
 import shutil
 import signal
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ OPT_ML = OPT / "ml"
 
 _LIVE: dict = {}  # the step processes running now -> their owner (an execution id), for interrupts
 _LIVE_LOCK = threading.Lock()
+_PEAK = threading.local()  # the peak_memory() scope of the calling thread (a step's worker)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,31 @@ class ProcessResult:
     returncode: int
     seconds: float
     timed_out: bool = False
+    peak_rss_mb: float | None = None  # the process's peak resident memory (getrusage ru_maxrss)
+
+
+class PeakMemory:
+    """The largest peak RSS among the processes run in a peak_memory() scope (None: none ran)."""
+
+    def __init__(self):
+        self.mb: float | None = None
+
+    def add(self, mb: float | None) -> None:
+        if mb is not None and (self.mb is None or mb > self.mb):
+            self.mb = mb
+
+
+@contextmanager
+def peak_memory():
+    """Collect the peak RSS of every process `run` starts from this thread (a step's worker)."""
+    outer = getattr(_PEAK, "scope", None)
+    scope = _PEAK.scope = PeakMemory()
+    try:
+        yield scope
+    finally:
+        _PEAK.scope = outer
+        if outer is not None:
+            outer.add(scope.mb)
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,17 +135,56 @@ def run(argv: list[str], env: dict, stdout: Path, stderr: Path, timeout: float |
         with _LIVE_LOCK:
             _LIVE[proc] = owner
         try:
-            code = proc.wait(timeout=timeout)
-            return ProcessResult(code, time.perf_counter() - start)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            return ProcessResult(-9, time.perf_counter() - start, timed_out=True)
+            code, peak = _wait(proc, timeout)
+            if code is None:
+                _kill(proc)
+                return ProcessResult(-9, time.perf_counter() - start, timed_out=True)
+            scope = getattr(_PEAK, "scope", None)
+            if scope is not None:
+                scope.add(peak)
+            return ProcessResult(code, time.perf_counter() - start, peak_rss_mb=peak)
         except BaseException:
             _kill(proc)
             raise
         finally:
             with _LIVE_LOCK:
                 _LIVE.pop(proc, None)
+
+
+def _wait(proc: subprocess.Popen, timeout: float | None) -> tuple[int | None, float | None]:
+    """Wait for the process (None on timeout) and read its peak RSS with wait4, which
+    Popen.wait cannot give. `unshare` and the shell exec the command, so the pid is the step's."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    fd = None
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        pass
+    try:
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if fd is not None:
+                ready, _, _ = select.select([fd], [], [], left)
+                if not ready:
+                    return None, None
+            else:  # no pidfd: poll
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid == 0:
+                    if left == 0.0:
+                        return None, None
+                    time.sleep(min(0.01, left) if left is not None else 0.01)
+                    continue
+                return _reaped(proc, status, usage)
+            pid, status, usage = os.wait4(proc.pid, 0)
+            return _reaped(proc, status, usage)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _reaped(proc: subprocess.Popen, status: int, usage) -> tuple[int, float]:
+    proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
+    return proc.returncode, round(usage.ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
 def terminate(owner: str) -> None:

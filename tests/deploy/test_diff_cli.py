@@ -108,3 +108,40 @@ def test_compile_error_in_file_exits_1(offline, project):
     result = cli("diff", project, "--against", "git:HEAD")
     assert result.exit_code == 1
     assert "mini.yaml:" in result.stderr
+
+
+def test_diff_against_git_exports_only_what_the_compile_reads(offline, project, monkeypatch):
+    root = project.parent
+    (root / "data").mkdir()
+    (root / "data" / "big.csv").write_text("x\n" * 1000)  # committed, but the compile never reads it
+    (root / "notes.md").write_text("unrelated\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base")
+
+    from mlpc import api
+
+    seen = []
+    real = api.compile_file
+
+    def spy(path, *args, **kwargs):
+        base = path.parent if "mlpc-git-" in str(path) else None  # the export of the repository (proj/)
+        if base is not None:
+            seen.append(sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(api, "compile_file", spy)
+    result = cli("diff", project, "--against", "git:HEAD")
+    assert result.exit_code == 0, result.output
+    assert seen == [["mini.yaml", "scripts/eval.py", "scripts/prep.py"]]
+
+    # the revision's YAML uses a code file the current one does not: everything is exported then
+    edit(project, "scripts/eval.py", "scripts/eval2.py")
+    (root / "scripts" / "eval2.py").write_text("print('eval2')\n")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "eval2")
+    edit(project, "scripts/eval2.py", "scripts/eval.py")
+    seen.clear()
+    result = cli("diff", project, "--against", "git:HEAD")
+    assert result.exit_code == 2, result.output
+    assert len(seen) == 2 and "data/big.csv" in seen[1] and "data/big.csv" not in seen[0]
