@@ -58,6 +58,7 @@ class StepKind(NamedTuple):
     mermaid: tuple = ("[", "]")  # Mermaid node brackets
     dot: str = "box"  # Graphviz node shape
     definition_aliases: tuple = ()  # other "Type" values read as this kind (older SDK definitions)
+    inline: bool = False  # the local executor starts no process: it runs on the runner's scheduling thread
 
 
 _JOB_SKIP = frozenset({"ProcessingJobName", "TrainingJobName", "TransformJobName", "HyperParameterTuningJobName",
@@ -100,9 +101,9 @@ KINDS: tuple[StepKind, ...] = (
     StepKind("condition", "Condition", renderer="mlpc.steps.condition:render",
              executor="mlpc.local.executors.condition:run", schema="mlpc.steps.schemas:condition",
              branches=(("then", "IfSteps"), ("else", "ElseSteps")), interpolated=False, raw_arguments=True,
-             mermaid=("{", "}"), dot="diamond"),
+             mermaid=("{", "}"), dot="diamond", inline=True),
     StepKind("fail", "Fail", renderer="mlpc.steps.fail:render", executor="mlpc.local.executors.fail:run",
-             schema="mlpc.steps.schemas:fail", mermaid=("[[", "]]"), dot="octagon"),
+             schema="mlpc.steps.schemas:fail", mermaid=("[[", "]]"), dot="octagon", inline=True),
     StepKind("lambda", "Lambda", renderer="mlpc.steps.lambda_:render", executor="mlpc.local.executors.stub:run",
              schema="mlpc.steps.schemas:lam", cache=True,
              outputs=Outputs("OutputParameters['{name}']", typed=True)),

@@ -22,7 +22,7 @@ from typing import Callable
 from . import sandbox
 from .cache import StepCache, cache_key, cache_settings
 from .evaluate import resolve
-from .executors import EXECUTORS, RAW_ARGUMENTS, stub
+from .executors import EXECUTORS, INLINE, RAW_ARGUMENTS, stub
 from .executors.base import ExecutionInfo, StepContext, StepOutcome, failed, job_name
 from .graph import StepGraph, build_graph
 from .records import (EXECUTING, FAILED, NOT_STARTED, SKIPPED, SUCCEEDED, ExecutionRecord, RecordWriter, StepRecord,
@@ -30,10 +30,6 @@ from .records import (EXECUTING, FAILED, NOT_STARTED, SKIPPED, SUCCEEDED, Execut
 from .registry import Registry
 from .store import LocalStore, parse_s3_uri
 from .workspace import Workspace, new_execution_id
-
-
-# Steps that start no process and only evaluate expressions run on the scheduling thread.
-INLINE_TYPES = frozenset({"Condition", "Fail"})
 
 
 @dataclass(frozen=True)
@@ -188,7 +184,7 @@ class _Run:
                 del self.waiting[name]
                 rec = self.record.steps[name]
                 rec.status, rec.started = EXECUTING, now_iso()
-                inline = self.graph.nodes[name].type in INLINE_TYPES
+                inline = self.graph.nodes[name].type in INLINE
                 rec.log_dir = None if inline else str(self.ws.step_dir(self.info.id, name))
                 self.writer.step(rec)
                 self.emit(Event("step_started", self.record, rec))
@@ -222,7 +218,7 @@ class _Run:
         start = time.perf_counter()
         node = self.graph.nodes[name]
         step_dir = self.ws.step_dir(self.info.id, name)
-        if node.type not in INLINE_TYPES:  # inline steps write no logs: their result is in the record
+        if node.type not in INLINE:  # inline steps write no logs: their result is in the record
             step_dir.mkdir(parents=True, exist_ok=True)
         ctx = StepContext(name, node.type, node.definition, self.info, self.store, self.registry, step_dir,
                           self.sandbox, self.sandbox_error, self.options.stubs, self)
