@@ -148,6 +148,10 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     pipeline, mdiags = build_model(rendered, base_dir)
     result.pipeline = pipeline
     definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True)
+    if definition is not None and pipeline.notifications:
+        from .notify import check_notifications
+
+        rdiags = rdiags + check_notifications(pipeline, definition)
     located += [smap.locate(d) for d in mdiags + rdiags + check_names(pipeline)]
     result.graph = graph
     if located:

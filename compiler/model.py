@@ -43,6 +43,16 @@ class Schedule(NamedTuple):
     role: str | None = None  # the role EventBridge Scheduler assumes (default: the pipeline's)
 
 
+class Notification(NamedTuple):
+    name: str
+    topics: tuple  # SNS topic ARNs
+    events: tuple  # names from mlpc.notify.EVENTS
+    model_package_groups: tuple = ()  # for model_* events; empty: the register steps' groups
+    enabled: bool = True
+    description: str | None = None
+    path: tuple = ()
+
+
 class Step(NamedTuple):
     name: str
     type: str
@@ -67,6 +77,7 @@ class Pipeline(NamedTuple):
     property_files: dict = {}  # name -> PropertyFile
     schedules: dict = {}
     local_data: tuple = ()  # ((s3 uri, local path), ...)
+    notifications: dict = {}  # name -> Notification
 
 
 def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]]:
@@ -109,12 +120,20 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         schedules[sname] = Schedule(sname, spec["expression"], spec.get("timezone"),
                                     tuple((spec.get("parameters") or {}).items()), spec.get("enabled", True),
                                     spec.get("description"), ("schedules", sname), spec.get("role"))
+    notifications = {}
+    for nname, spec in (doc.get("notifications") or {}).items():
+        if not SCHEDULE_NAME.fullmatch(nname):
+            diags.append(Diagnostic("M020", f"notification name '{nname}' is not a valid EventBridge rule name part",
+                                    path=("notifications", nname), at_key=True, hint="1-64 letters, digits, '-', '_' or '.'"))
+        notifications[nname] = Notification(nname, tuple(spec["topics"]), tuple(spec["events"]),
+                                            tuple(spec.get("model_package_groups") or ()), spec.get("enabled", True),
+                                            spec.get("description"), ("notifications", nname))
     local = tuple(((meta.get("local") or {}).get("data") or {}).items())
     pipe = Pipeline(
         name=meta["name"], role=meta["role"], bucket=meta["bucket"], region=meta.get("region", "us-east-1"),
         base_dir=base_dir, description=meta.get("description"), display_name=meta.get("display_name"),
         tags=tuple(sorted((meta.get("tags") or {}).items())), parameters=params, steps=steps,
-        property_files=files, schedules=schedules, local_data=local,
+        property_files=files, schedules=schedules, local_data=local, notifications=notifications,
     )
     return pipe, diags
 

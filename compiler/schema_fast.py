@@ -104,6 +104,9 @@ class Compiler:
     def _k_minItems(self, n, _):
         return lambda v: not isinstance(v, list) or len(v) >= n
 
+    def _k_maxItems(self, n, _):
+        return lambda v: not isinstance(v, list) or len(v) <= n
+
     def _k_uniqueItems(self, flag, _):
         if not flag:
             return None

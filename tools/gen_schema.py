@@ -25,6 +25,15 @@ schedule = obj({"expression": S(pattern="^(cron|rate|at)\\(.+\\)$", description=
                 "role": S(pattern="^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$",
                           description="an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) that EventBridge Scheduler assumes to start the pipeline; default: the pipeline's role")},
                 ["expression"])
+notification = obj({
+    "topics": {"type": "array", "minItems": 1, "maxItems": 5, "uniqueItems": True,
+               "items": S(pattern="^arn:aws[a-z\\-]*:sns:[a-z0-9\\-]+:\\d{12}:[A-Za-z0-9_\\-]{1,256}$",
+                          description="an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")},
+    "events": {"type": "array", "minItems": 1, "uniqueItems": True,
+               "items": S(enum=["execution_failed", "execution_succeeded", "execution_stopped", "step_failed",
+                                "model_pending_approval", "model_approved", "model_rejected"])},
+    "model_package_groups": {**names, "minItems": 1, "description": "for model_* events; default: the groups the pipeline's register steps use"},
+    "enabled": B, "description": S(maxLength=512)}, ["topics", "events"])
 waiver = obj({"rule": S(pattern="^L[0-9]{3}$", description="the rule id, e.g. L201 (see mlpc lint's rules table)"),
               "steps": {**names, "minItems": 1, "description": "the steps it covers; absent: every step"},
               "reason": S(minLength=1, pattern="\\S", description="why the risk is accepted (required; shown with every waived finding)")},
@@ -47,6 +56,8 @@ schema = {
     "steps": {"type": "object", "minProperties": 1, "additionalProperties": step},
     "schedules": {"type": "object", "additionalProperties": schedule},
     "lint": lint,
+    "notifications": {"type": "object", "additionalProperties": notification,
+                      "description": "EventBridge rules that send SageMaker events for this pipeline to SNS topics; name -> rule"},
   },
   "$defs": defs,
 }

@@ -175,6 +175,14 @@ BY_PATH = {
                            "copied into the local store by `mlpc run --local`.",
     "parameters.*.type": "Parameter type: String, Integer, Float or Boolean.",
     "parameters.*.description": "What the parameter is for (documentation only).",
+    "notifications": "Alerts: EventBridge rules that send this pipeline's SageMaker events to SNS topics, "
+                     "NAME: {topics, events}; created, updated and removed by `mlpc upsert`.",
+    "notifications.*.topics": "SNS topic ARNs the events are sent to (1-5 rule targets), e.g. "
+                              "[arn:aws:sns:us-east-1:123456789012:ml-alerts].",
+    "notifications.*.events": "Which events: execution_failed, execution_succeeded, execution_stopped, step_failed, "
+                              "model_pending_approval, model_approved, model_rejected.",
+    "notifications.*.enabled": "Whether the rules are enabled (State; true by default).",
+    "notifications.*.description": "Description of the EventBridge rules.",
     "schedules.*.parameters": "Parameter values the scheduled executions start with, NAME: value.",
     "schedules.*.enabled": "Whether the schedule is active (true by default).",
     "schedules.*.description": "Description of the schedule.",

@@ -35,11 +35,12 @@ def upsert(
     format: FmtOpt = Fmt.text,
     poll: PollOpt = 15.0,
 ):
-    """Compile, upload code to S3 (skipping what exists), create or update the pipeline, converge its schedules.
+    """Compile, upload code to S3 (skipping what exists), create or update the pipeline, converge its schedules
+    and notification rules.
 
     Example: [bold]mlpc upsert pipelines/breast-cancer.yaml --start --wait --param TrainingInstanceType=ml.m5.2xlarge[/bold]
     """
-    from ..deploy import executions, pipelines, schedules
+    from ..deploy import executions, notifications, pipelines, schedules
     from ..deploy.git import current_commit
 
     if (wait or param) and not start:
@@ -54,7 +55,9 @@ def upsert(
         sched_role = role or pipe.role
         splan = schedules.plan_schedules(aws.scheduler, pipe, sched_role, plan.deployed.arn if plan.deployed else None,
                                          override=schedule_role)
-        lines = pipelines.describe_plan(plan) + schedules.describe_schedule_plan(splan)
+        nplan = notifications.plan_notifications(aws, pipe, res.definition, plan.deployed.arn if plan.deployed else None)
+        lines = pipelines.describe_plan(plan) + schedules.describe_schedule_plan(splan) + \
+            notifications.describe_notification_plan(nplan)
         if dry_run:
             if format == Fmt.json:
                 print_json({"dry_run": True, "action": plan.action, "plan": lines})
@@ -63,6 +66,7 @@ def upsert(
             return
         arn = pipelines.apply_upsert(aws, plan, res)
         schedules.apply_schedules(aws.scheduler, splan, arn)
+        notifications.apply_notifications(aws, pipe.name, nplan, arn)
         exec_arn = None
         if start:
             values = executions.with_source_commit(values, pipe.parameters, commit)
@@ -71,6 +75,8 @@ def upsert(
     report = {"pipeline": pipe.name, "arn": arn, "action": plan.action, "definition_sha256": plan.definition_sha256,
               "uploaded": uploaded, "skipped_uploads": len(plan.uploads) - uploaded,
               "schedules": {"created": list(splan.create), "updated": list(splan.update), "deleted": list(splan.delete)},
+              "notifications": {"created": list(nplan.create), "updated": list(nplan.update),
+                                "deleted": list(nplan.delete)},
               "execution": exec_arn, "parameters": values}
     if format == Fmt.json:
         print_json(report)
@@ -78,9 +84,10 @@ def upsert(
         verb = {"create": "created", "update": "updated", "unchanged": "unchanged:"}[plan.action]
         typer.echo(f"uploaded {uploaded} file(s), {len(plan.uploads) - uploaded} already in S3")
         typer.echo(f"pipeline {verb} {pipe.name} ({arn})")
-        for what in ("created", "updated", "deleted"):
-            if report["schedules"][what]:
-                typer.echo(f"schedules {what}: {', '.join(report['schedules'][what])}")
+        for kind in ("schedules", "notifications"):
+            for what in ("created", "updated", "deleted"):
+                if report[kind][what]:
+                    typer.echo(f"{kind} {what}: {', '.join(report[kind][what])}")
         if exec_arn:
             typer.echo(f"started execution {exec_arn.rsplit('/', 1)[-1]} ({exec_arn})")
     if wait and exec_arn:
@@ -180,7 +187,7 @@ def diff(
     profile: ProfileOpt = None,
     region: RegionOpt = None,
 ):
-    """Semantic diff: parameters, steps, fields, conditions, DAG edges, cache reruns, schedules.
+    """Semantic diff: parameters, steps, fields, conditions, DAG edges, cache reruns, schedules, notifications.
     Exit 0 no changes, 2 changes, 1 error.
 
     Example: [bold]mlpc diff pipelines/breast-cancer.yaml --against git:origin/main --format markdown[/bold]
@@ -189,10 +196,12 @@ def diff(
     from ..deploy.diff import diff_definitions
     from ..deploy.diff_render import RENDERERS
     from ..deploy.schedules import deployed_schedules_if_allowed, specs_from_pipeline
+    from ..notify import rule_specs
 
     res = compile_or_exit(file, var, vars_file)
     pipe = res.pipeline
     new_scheds, old_scheds = specs_from_pipeline(pipe), None
+    new_rules, old_rules = rule_specs(pipe, res.definition), None
     if against == "deployed":
         from ..deploy.pipelines import get_deployed, require_definition
 
@@ -201,6 +210,9 @@ def diff(
             deployed = get_deployed(aws.sagemaker, pipe.name)
             old = require_definition(deployed) if deployed else None
             old_scheds = deployed_schedules_if_allowed(aws.scheduler, pipe.name)
+            from ..deploy.notifications import deployed_if_allowed
+
+            old_rules = deployed_if_allowed(aws.events, pipe.name)
         before = "deployed" if deployed else "(not deployed)"
     elif against.startswith("git:"):
         from ..deploy.git import compile_at_ref
@@ -216,6 +228,7 @@ def diff(
             raise typer.Exit(1)
         old = old_res.definition if old_res else None
         old_scheds = specs_from_pipeline(old_res.pipeline) if old_res else {}
+        old_rules = rule_specs(old_res.pipeline, old_res.definition) if old_res else {}
         before = f"{ref} ({commit[:12]})" if old_res else f"{ref} (no such file)"
     else:
         path = Path(against)
@@ -226,7 +239,8 @@ def diff(
         if not isinstance(old, dict) or "Steps" not in old:
             fail(f"{path} is not a pipeline definition (no Steps)", "compile one with mlpc compile FILE -o PATH.json")
         before = str(path)
-    result = diff_definitions(old, res.definition, before, str(file), pipe.name, old_scheds, new_scheds)
+    result = diff_definitions(old, res.definition, before, str(file), pipe.name, old_scheds, new_scheds,
+                              old_rules, new_rules)
     typer.echo(RENDERERS[format.value](result), nl=False)
     raise typer.Exit(2 if result.has_changes else 0)
 
@@ -245,7 +259,7 @@ def delete(
     profile: ProfileOpt = None,
     region: RegionOpt = None,
 ):
-    """Delete a pipeline and its schedules; optionally its model packages and S3 artifacts.
+    """Delete a pipeline, its schedules and notification rules; optionally its model packages and S3 artifacts.
 
     Example: [bold]mlpc delete pipelines/breast-cancer.yaml --model-packages --artifacts --yes[/bold]
     """
@@ -271,7 +285,8 @@ def delete(
         raise typer.Exit(1)
     with cli_errors():
         done = apply_delete(aws, plan)
-    typer.echo(f"deleted: pipeline {'yes' if done['pipeline'] else 'already gone'}, {done['schedules']} schedule(s), "
+    rules = f"{done['notifications']} notification rule(s), " if done["notifications"] else ""
+    typer.echo(f"deleted: pipeline {'yes' if done['pipeline'] else 'already gone'}, {done['schedules']} schedule(s), {rules}"
                f"{done['model_packages']} model package version(s), {done['objects']} S3 object(s)")
 
 

@@ -1,4 +1,5 @@
-"""`mlpc delete`: the pipeline, its schedules, optionally its model package versions and its S3 prefix.
+"""`mlpc delete`: the pipeline, its schedules and notification rules, optionally its model package versions
+and its S3 prefix.
 
 Plan from reads, show it, then apply in an order that stops triggers first
 (schedules, pipeline, packages, artifacts). Everything already gone is
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import registry
+from . import notifications, registry
 from .pipelines import TAG_BUCKET, delete_pipeline, get_deployed
 from .schedules import delete_schedule_group, group_name, read_group
 from .session import aws_errors
@@ -25,10 +26,12 @@ class DeletePlan:
     bucket: str | None
     prefix: str | None
     objects: int
+    rules: dict = None  # notification rule name -> spec as deployed
 
     @property
     def empty(self) -> bool:
-        return not (self.pipeline_arn or self.schedule_group or any(self.packages.values()) or self.objects)
+        return not (self.pipeline_arn or self.schedule_group or any(self.packages.values()) or self.objects
+                    or self.rules)
 
 
 def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | None = None,
@@ -39,6 +42,7 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
         definition = deployed.definition if definition is None else definition
         bucket = bucket or deployed.tags.get(TAG_BUCKET)
     group_exists, scheds = read_group(aws.scheduler, name)
+    rules = notifications.deployed_if_allowed(aws.events, name) or {}
     packages = {}
     if model_packages:
         for group in registry.register_groups(definition or {}):
@@ -47,7 +51,7 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
     prefix = f"{name}/" if artifacts and bucket else None
     objects = count_prefix(aws.s3, bucket, prefix) if prefix else 0
     return DeletePlan(name, deployed.arn if deployed else None, tuple(sorted(scheds)),
-                      group_name(name) if group_exists else None, packages, bucket, prefix, objects)
+                      group_name(name) if group_exists else None, packages, bucket, prefix, objects, rules)
 
 
 def describe_delete(plan: DeletePlan) -> list:
@@ -55,6 +59,8 @@ def describe_delete(plan: DeletePlan) -> list:
     if plan.schedule_group:
         lines.append(f"schedule group {plan.schedule_group} ({len(plan.schedules)} schedule(s): "
                      f"{', '.join(plan.schedules) or 'none'})")
+    for rule, spec in sorted((plan.rules or {}).items()):
+        lines.append(f"notification rule {rule} ({', '.join(spec['events'])} -> {', '.join(spec['topics'])})")
     if plan.pipeline_arn:
         lines.append(f"pipeline {plan.name} ({plan.pipeline_arn})")
     for group, arns in sorted(plan.packages.items()):
@@ -65,9 +71,11 @@ def describe_delete(plan: DeletePlan) -> list:
 
 
 def apply_delete(aws, plan: DeletePlan) -> dict:
-    done = {"schedules": 0, "pipeline": False, "model_packages": 0, "objects": 0}
+    done = {"schedules": 0, "notifications": 0, "pipeline": False, "model_packages": 0, "objects": 0}
     if plan.schedule_group:
         done["schedules"] = delete_schedule_group(aws.scheduler, plan.name)
+    if plan.rules:
+        done["notifications"] = notifications.delete_all(aws.events, plan.name, plan.rules)
     done["pipeline"] = delete_pipeline(aws.sagemaker, plan.name)
     for group, arns in sorted(plan.packages.items()):
         done["model_packages"] += registry.delete_group(aws.sagemaker, group, list(arns))

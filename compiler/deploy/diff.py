@@ -9,7 +9,7 @@ changed (plus everything downstream of them).
 from __future__ import annotations
 
 from ..cachekey import cache_key_fields, caching_enabled
-from .diff_types import (ConditionChange, DiffResult, Edge, FieldChange, ParamChange, ScheduleChange,
+from .diff_types import (ConditionChange, DiffResult, Edge, FieldChange, NotificationChange, ParamChange, ScheduleChange,
                          StepChange)
 
 # Keys that name the items of a list, so list items are matched by name, not position.
@@ -216,7 +216,8 @@ def _step_fields(step: dict) -> dict:
 
 def diff_definitions(old: dict | None, new: dict | None, before: str = "before", after: str = "after",
                      pipeline: str = "", old_schedules: dict | None = None,
-                     new_schedules: dict | None = None) -> DiffResult:
+                     new_schedules: dict | None = None, old_notifications: dict | None = None,
+                     new_notifications: dict | None = None) -> DiffResult:
     """Compare two definition dicts (None = nothing deployed). Schedules are compared when both are given
     (name -> {expression, timezone, parameters, enabled, description})."""
     old, new = old or {}, new or {}
@@ -248,13 +249,18 @@ def diff_definitions(old: dict | None, new: dict | None, before: str = "before",
         scheds = tuple(diff_schedules(old_schedules, new_schedules))
     else:
         notes = ("schedules not compared (one side has no schedules to compare)",)
+    notifs = ()
+    if old_notifications is not None and new_notifications is not None:
+        notifs = tuple(diff_notifications(old_notifications, new_notifications))
+    else:
+        notes += ("notifications not compared (one side has none to compare)",)
     return DiffResult(
         before=before, after=after, pipeline=pipeline, parameters=tuple(params), steps_added=added,
         steps_removed=removed, steps_changed=tuple(changed), conditions=tuple(conditions),
         edges_added=tuple(sorted(new_edges - old_edges, key=_edge_key)),
         edges_removed=tuple(sorted(old_edges - new_edges, key=_edge_key)),
         reruns=reruns, schedules=scheds, pipeline_fields=tuple(diff_values(top_old, top_new) if old else ()),
-        notes=notes,
+        notifications=notifs, notes=notes,
     )
 
 
@@ -315,4 +321,24 @@ def diff_schedules(old: dict, new: dict) -> list:
             fields = tuple(diff_values(a, b))
             if fields:
                 out.append(ScheduleChange(name, "changed", fields, new=new[name], old=old[name]))
+    return out
+
+
+NOTIFICATION_FIELDS = ("events", "topics", "groups", "enabled", "description")
+
+
+def diff_notifications(old: dict, new: dict) -> list:
+    """EventBridge rules (name -> spec from mlpc.notify.rule_specs, or as read back from AWS)."""
+    out = []
+    for name in sorted(set(old) | set(new)):
+        a = {k: (old.get(name) or {}).get(k) for k in NOTIFICATION_FIELDS}
+        b = {k: (new.get(name) or {}).get(k) for k in NOTIFICATION_FIELDS}
+        if name not in new:
+            out.append(NotificationChange(name, "removed", old=a))
+        elif name not in old:
+            out.append(NotificationChange(name, "added", new=b))
+        else:
+            fields = tuple(diff_values(a, b))
+            if fields:
+                out.append(NotificationChange(name, "changed", fields, new=b, old=a))
     return out

@@ -78,6 +78,15 @@ def _schedule_lines(sc) -> list:
     return [f"~ {field_line(sc.name, f)}" for f in sc.fields]
 
 
+def _notification_lines(nc) -> list:
+    spec = nc.new if nc.kind == "added" else nc.old
+    if nc.kind in ("added", "removed"):
+        sign = "+" if nc.kind == "added" else "-"
+        state = "" if spec.get("enabled") is not False else " (disabled)"
+        return [f"{sign} {nc.name}: {', '.join(spec.get('events') or [])} -> {', '.join(spec.get('topics') or [])}{state}"]
+    return [f"~ {field_line(nc.name, f)}" for f in nc.fields]
+
+
 SUMMARY_NOUNS = (
     ("parameters", "parameter change", "parameter changes"),
     ("steps_added", "step added", "steps added"),
@@ -86,6 +95,7 @@ SUMMARY_NOUNS = (
     ("conditions", "condition changed", "conditions changed"),
     ("edges", "edge change", "edge changes"),
     ("schedules", "schedule change", "schedule changes"),
+    ("notifications", "notification change", "notification changes"),
     ("reruns", "cached step runs again", "cached steps run again"),
 )
 
@@ -127,6 +137,8 @@ def sections(d: DiffResult) -> list:
         out.append(("Runs again on the next execution", [f"{s} ({r})" for s, r in d.reruns]))
     if d.schedules:
         out.append(("Schedules", [line for s in d.schedules for line in _schedule_lines(s)]))
+    if d.notifications:
+        out.append(("Notifications", [line for n in d.notifications for line in _notification_lines(n)]))
     return out
 
 

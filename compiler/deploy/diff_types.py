@@ -78,6 +78,19 @@ class ScheduleChange:
 
 
 @dataclass(frozen=True)
+class NotificationChange:
+    name: str  # the EventBridge rule
+    kind: str  # added | removed | changed
+    fields: tuple = ()  # FieldChange, ...
+    new: dict | None = None
+    old: dict | None = None
+
+    def to_json(self) -> dict:
+        return {"rule": self.name, "kind": self.kind, "fields": [f.to_json() for f in self.fields],
+                "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
 class DiffResult:
     before: str
     after: str
@@ -92,12 +105,14 @@ class DiffResult:
     reruns: tuple = ()  # (step, reason)
     schedules: tuple = ()  # ScheduleChange
     pipeline_fields: tuple = ()  # FieldChange outside parameters and steps
+    notifications: tuple = ()  # NotificationChange
     notes: tuple = field(default=())  # strings, e.g. "schedules not compared"
 
     @property
     def has_changes(self) -> bool:
         return any((self.parameters, self.steps_added, self.steps_removed, self.steps_changed, self.conditions,
-                    self.edges_added, self.edges_removed, self.schedules, self.pipeline_fields))
+                    self.edges_added, self.edges_removed, self.schedules, self.pipeline_fields,
+                    self.notifications))
 
     def to_json(self) -> dict:
         return {
@@ -113,6 +128,7 @@ class DiffResult:
                       "removed": [e.to_json() for e in self.edges_removed]},
             "reruns": [{"step": s, "reason": r} for s, r in self.reruns],
             "schedules": [s.to_json() for s in self.schedules],
+            "notifications": [n.to_json() for n in self.notifications],
             "pipeline_fields": [f.to_json() for f in self.pipeline_fields],
             "notes": list(self.notes),
         }

@@ -152,6 +152,14 @@ class Aws:
     def scheduler(self):
         return self.client("scheduler")
 
+    @property
+    def events(self):
+        return self.client("events")
+
+    @property
+    def sns(self):
+        return self.client("sns")
+
 
 
 def connect(profile: str | None = None, region: str | None = None) -> Aws:
