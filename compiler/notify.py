@@ -83,10 +83,10 @@ def check_notifications(pipeline, definition: dict) -> list:
         wants_model = any(EVENTS[e].family == "model" for e in n.events)
         if wants_model and not n.model_package_groups and not groups:
             why = "its register steps' groups are set at run time" if dynamic else "it has no register step"
-            out.append(Diagnostic("N001", f"notification '{n.name}' asks for model package events, but {why}",
+            out.append(Diagnostic("B001", f"notification '{n.name}' asks for model package events, but {why}",
                                   path=n.path + ("events",), hint="name the groups: model_package_groups: [GROUP]"))
         if n.model_package_groups and not wants_model:
-            out.append(Diagnostic("N002", f"notification '{n.name}' names model package groups but no model_* event",
+            out.append(Diagnostic("B002", f"notification '{n.name}' names model package groups but no model_* event",
                                   path=n.path + ("model_package_groups",),
                                   hint="add model_pending_approval (or model_approved / model_rejected), or drop them"))
     return out
