@@ -15,7 +15,7 @@ a waiver naming an unknown rule or step is an error, one that matches nothing a 
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, did_you_mean, sort_diagnostics
-from .context import LintContext
+from .context import MISSING, LintContext, dig
 from .findings import LEVELS, Finding
 from .registry import BY_ID, RULES
 
@@ -78,5 +78,9 @@ def _locate(result, ctx, hit):
     smap = result.source
     if hit.path:
         return smap.span(hit.path)
-    # A finding about a compiled Arguments member is located at its step.
+    if hit.arg is not None and hit.step and dig(ctx.steps.get(hit.step, {}), ("Arguments",) + tuple(hit.arg)) is not MISSING:
+        span = result.span_of(hit.step, ("Arguments",) + tuple(hit.arg))  # where the compile took the value from
+        if span is not None:
+            return span
+    # A missing member (or one without a recorded origin) is located at its step.
     return smap.span(ctx.step_path(hit.step) if hit.step else ("pipeline",), key=True)

@@ -122,11 +122,24 @@ def test_auto_approval_is_found_at_the_parameter_default(project):
     assert [(f.rule, f.span.line, f.span.col) for f in findings] == [("L201", line, col)]
 
 
-def test_literal_auto_approval_is_found_at_the_register_step(project):
+def test_literal_auto_approval_is_found_at_its_yaml_value(project):
+    """Located through the compile's origins: the Arguments member -> the YAML value it came from."""
     path = project(BASE.replace('approval_status: "${params.Approval}"', "approval_status: Approved"))
     findings, _ = run(path, patch=secured)
     assert [f.rule for f in findings] == ["L201"]
-    assert findings[0].span.line == line_of(path, "Register:")
+    line = line_of(path, "approval_status: Approved")
+    assert (findings[0].span.line, findings[0].span.col) == (line, path.read_text().splitlines()[line - 1].index("Approved") + 1)
+
+
+def test_missing_member_is_found_at_its_step(project):
+    path = project()
+
+    def patch(res):
+        secured(res)
+        res.definition["Steps"][1]["Arguments"].pop("VpcConfig")
+
+    findings, _ = run(path, patch=patch)
+    assert [(f.rule, f.span.line, f.span.col) for f in findings] == [("L102", line_of(path, "  Train:"), 3)]
 
 
 def test_buckets_outside_the_declared_ones(project):
@@ -138,7 +151,7 @@ def test_buckets_outside_the_declared_ones(project):
     findings, _ = run(path, patch=secured)
     assert [(f.rule, f.step) for f in findings] == [("L301", None), ("L301", "Prep")]
     assert findings[0].span.line == line_of(path, "s3://elsewhere")
-    assert "leaky-bucket" in findings[1].message
+    assert "leaky-bucket" in findings[1].message and findings[1].span.line == line_of(path, "s3://leaky-bucket")
     allow, _ = build_policy({"extends": "strict", "buckets": ["elsewhere", "leaky-bucket"]}, "org.yaml")
     assert run(path, allow, patch=secured)[0] == []
 
