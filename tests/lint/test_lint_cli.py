@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import BASE
+from lint_support import BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 BREAST = ROOT / "pipelines" / "breast-cancer.yaml"

@@ -4,7 +4,7 @@ and every finding is located in the YAML (FILE:LINE:COL)."""
 from __future__ import annotations
 
 import pytest
-from conftest import BASE, KEY, add_checks_upstream, secure
+from lint_support import BASE, KEY, add_checks_upstream, secure
 
 from mlpc.api import compile_file
 from mlpc.lint.engine import lint

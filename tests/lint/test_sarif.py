@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE
+from lint_support import BASE
 
 from mlpc.lint.registry import RULES
 
