@@ -12,6 +12,9 @@ Outputs
   /opt/ml/processing/test/test.csv              /
 
 The split is stratified on the label and reproducible (``--random-state``).
+Large inputs: features are read as float32 (the precision XGBoost trains with)
+in chunks, and the splits are taken by row index and written in chunks, so the
+script's memory peaks at about 3x the raw CSV's size, not 5-6x.
 The test set gets whatever the train and validation ratios leave over.
 With ``--standardize`` the features are scaled with a StandardScaler fitted
 on the training split only (tree models such as XGBoost do not need it).
@@ -25,9 +28,10 @@ import glob
 import os
 import sys
 
+import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
+
+CHUNK_ROWS = 100_000
 
 
 def parse_args():
@@ -64,7 +68,9 @@ def read_raw_data(input_dir, target_column):
         sys.exit("ERROR: no *.csv files found in {}".format(input_dir))
     print("Reading {} file(s): {}".format(len(files), ", ".join(files)))
 
-    df = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+    frames = [_read_csv(path) for path in files]
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    del frames
     if target_column not in df.columns:
         sys.exit("ERROR: label column '{}' not found; columns are: {}".format(
             target_column, ", ".join(map(str, df.columns))))
@@ -75,48 +81,72 @@ def read_raw_data(input_dir, target_column):
     return df
 
 
-def write_split(df, target_column, directory, name):
-    """Write ``df`` as <directory>/<name>.csv: no header, label in the first column."""
+def _read_csv(path):
+    """Numeric columns as float32, read in chunks; a file with text columns is read as it is."""
+    try:
+        chunks = list(pd.read_csv(path, dtype=np.float32, chunksize=CHUNK_ROWS))
+    except ValueError:
+        return pd.read_csv(path)
+    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+
+
+def write_split(df, target_column, directory, name, rows=None, transform=None):
+    """Write ``df`` (its ``rows``, by position) as <directory>/<name>.csv: no header, label in the
+    first column; ``transform`` is applied to each chunk of rows."""
     os.makedirs(directory, exist_ok=True)
     columns = [target_column] + [c for c in df.columns if c != target_column]
     path = os.path.join(directory, name + ".csv")
-    df[columns].to_csv(path, header=False, index=False)
+    rows = np.arange(len(df)) if rows is None else rows
+    with open(path, "w", newline="") as f:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = df.iloc[rows[start:start + CHUNK_ROWS]]
+            (transform(chunk) if transform else chunk).to_csv(f, columns=columns, header=False, index=False)
     return path
 
 
 def main():
     args = parse_args()
     df = read_raw_data(args.input_dir, args.target_column)
-    y = df[args.target_column]
+    # imported after the read: the parser's buffers are freed by then, so the two do not add up
+    from sklearn.model_selection import train_test_split
 
-    # Two stratified splits: train vs. rest, then rest -> validation vs. test.
+    y = df[args.target_column].to_numpy()
+
+    # split row indices (the same rows as splitting the frame itself), then copy one split at a time
     rest_ratio = 1.0 - args.train_ratio
-    train, rest = train_test_split(
-        df, test_size=rest_ratio, stratify=y, random_state=args.random_state)
-    validation, test = train_test_split(
-        rest,
+    train_idx, rest_idx = train_test_split(
+        np.arange(len(df)), test_size=rest_ratio, stratify=y, random_state=args.random_state)
+    validation_idx, test_idx = train_test_split(
+        rest_idx,
         train_size=args.validation_ratio / rest_ratio,
-        stratify=rest[args.target_column],
+        stratify=y[rest_idx],
         random_state=args.random_state,
     )
 
+    features = [c for c in df.columns if c != args.target_column]
+    scaler = None
     if args.standardize:
-        features = [c for c in df.columns if c != args.target_column]
-        scaler = StandardScaler().fit(train[features])
-        train, validation, test = (train.copy(), validation.copy(), test.copy())
-        for split in (train, validation, test):
-            split[features] = scaler.transform(split[features])
+        from sklearn.preprocessing import StandardScaler
+
+        scaler = StandardScaler().fit(df.iloc[train_idx][features])
+
+    def transform(chunk):
+        if scaler is None:
+            return chunk
+        chunk = chunk.copy()
+        chunk[features] = scaler.transform(chunk[features])
+        return chunk
 
     print("Split {} rows (random_state={}, standardize={}):".format(
         len(df), args.random_state, args.standardize))
-    for split, directory, name in (
-        (train, args.train_dir, "train"),
-        (validation, args.validation_dir, "validation"),
-        (test, args.test_dir, "test"),
+    for idx, directory, name in (
+        (train_idx, args.train_dir, "train"),
+        (validation_idx, args.validation_dir, "validation"),
+        (test_idx, args.test_dir, "test"),
     ):
-        path = write_split(split, args.target_column, directory, name)
+        path = write_split(df, args.target_column, directory, name, idx, transform)
         print("  {:<10} {:>6} rows  positive rate {:.3f}  -> {}".format(
-            name, len(split), split[args.target_column].mean(), path))
+            name, len(idx), y[idx].mean(), path))
 
 
 if __name__ == "__main__":

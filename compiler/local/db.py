@@ -1,4 +1,4 @@
-"""The workspace's SQLite database (model registry, models, step cache)."""
+"""The workspace's SQLite database (model registry, models, step cache, file hashes)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ CREATE TABLE IF NOT EXISTS step_cache (
     created TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS step_cache_key ON step_cache (cache_key, pipeline);
+CREATE TABLE IF NOT EXISTS file_hashes (
+    path TEXT PRIMARY KEY,
+    stamp TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+);
 """
 
 

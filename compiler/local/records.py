@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -99,7 +98,7 @@ class RecordWriter:
 
     def start(self, definition: dict) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.record.runner = {"host": socket.gethostname(), "pid": os.getpid()}
+        self.record.runner = {"host": os.uname().nodename, "pid": os.getpid()}
         write_atomic(self.dir / DEFINITION, json.dumps(definition, indent=2, sort_keys=True))
         self._log = open(self.dir / EVENTS, "a", encoding="utf-8")
         self.write_summary()
@@ -152,7 +151,7 @@ def _runner_gone(record: ExecutionRecord) -> bool:
     """True when the execution's own process no longer runs (on this host; other hosts: unknown)."""
     runner = record.runner or {}
     pid = runner.get("pid")
-    if not isinstance(pid, int) or runner.get("host") != socket.gethostname():
+    if not isinstance(pid, int) or runner.get("host") != os.uname().nodename:
         return False
     if pid == os.getpid():
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import resource
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -22,6 +23,7 @@ from typing import Callable
 from . import sandbox
 from .cache import StepCache, cache_key, cache_settings
 from .evaluate import resolve
+from .filehash import HashMemo
 from .executors import EXECUTORS, INLINE, RAW_ARGUMENTS, stub
 from .executors.base import ExecutionInfo, StepContext, StepOutcome, failed, job_name
 from .graph import StepGraph, build_graph
@@ -73,10 +75,9 @@ class _Run:
     def __init__(self, definition, graph: StepGraph, ws: Workspace, parameters, options: RunOptions, on_event):
         self.definition, self.graph, self.ws, self.options, self.emit = definition, graph, ws, options, on_event
         self.params = dict(parameters)
-        self.store = LocalStore(ws.s3_dir)
+        self.store = LocalStore(ws.s3_dir, HashMemo(ws.db_path))
         self.registry = Registry(ws.db_path, options.region)
         self.cache = StepCache(ws.db_path)
-        self.sandbox, self.sandbox_error = sandbox.probe()
         eid = new_execution_id()
         self.info = ExecutionInfo(eid, options.pipeline_name, options.region, now_iso())
         self.props: dict = {}
@@ -156,6 +157,7 @@ class _Run:
         else:
             self.record.status = FAILED
         self.record.ended, self.record.seconds = now_iso(), round(time.perf_counter() - start, 3)
+        self.record.runner["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         self.writer.finish()
         self.emit(Event("execution_finished", self.record))
         return ExecutionResult(self.record, self.tails)
@@ -221,7 +223,7 @@ class _Run:
         if node.type not in INLINE:  # inline steps write no logs: their result is in the record
             step_dir.mkdir(parents=True, exist_ok=True)
         ctx = StepContext(name, node.type, node.definition, self.info, self.store, self.registry, step_dir,
-                          self.sandbox, self.sandbox_error, self.options.stubs, self)
+                          None, None, self.options.stubs, self)
         cache_info: dict = {}
         try:
             outcome = self._outcome(ctx, node.definition, cache_info)
@@ -250,6 +252,8 @@ class _Run:
             if hit:
                 cache_info.update(cached=True, source=hit.execution_id)
                 return StepOutcome(SUCCEEDED, hit.properties, script_seconds=0.0)
+        if ctx.type not in INLINE:  # probed here, not per run: a fully cached run starts no process at all
+            ctx.sandbox, ctx.sandbox_error = sandbox.probe()
         outcome = executor(ctx, args)
         if key and outcome.status == SUCCEEDED:
             self.cache.store(key, self.info.pipeline, ctx.name, ctx.type, self.info.id, outcome.properties,

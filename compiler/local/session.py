@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .evaluate import referenced_parameters
+from .filehash import HashMemo
 from .runner import Event, ExecutionResult, RunOptions, run_definition
 from .store import LocalStore, put_local_path, seed_local_data, seed_uploads
 from .workspace import Workspace
@@ -110,7 +111,7 @@ def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None 
                  on_event=None) -> tuple[ExecutionResult | None, list[str]]:
     """Seed the store from a CompileResult, then run its definition."""
     workspace.ensure()
-    store = LocalStore(workspace.s3_dir)
+    store = LocalStore(workspace.s3_dir, HashMemo(workspace.db_path))
     pipeline = result.pipeline
     base_dir = Path(result.base_dir or ".")
     errors = seed_uploads(store, result.uploads or [], base_dir)

@@ -7,6 +7,10 @@ half-written object. Errors are values: functions return `(result, error)`.
 S3 semantics kept: a URI names either one object or a prefix ("folder"); an
 S3Prefix input of a single object lands as `<dest>/<basename>`, an input of a
 prefix lands as the tree below it.
+
+No redundant work at real data sizes: files are hashed at most once (filehash.HashMemo, kept in
+the workspace), local inputs and folders are synced (unchanged files are not copied again), and
+objects enter a step's /opt/ml as hard links, falling back to a copy across file systems.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..atomicfile import fix_mode
+from .filehash import HashMemo
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,9 @@ def parse_s3_uri(text) -> tuple[S3Uri | None, str | None]:
 
 
 class LocalStore:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, memo: HashMemo | None = None):
         self.root = Path(root)
+        self.memo = memo or HashMemo(None)
 
     # ------------------------------------------------------------------ lookup
     def path_of(self, uri: S3Uri) -> Path:
@@ -78,16 +87,32 @@ class LocalStore:
 
     # ------------------------------------------------------------------ writes
     def put_bytes(self, uri: S3Uri, data: bytes) -> str | None:
-        dest, err = self._dest(uri)
-        if err:
-            return err
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".put-")
-        with os.fdopen(fd, "wb") as f:
+        with self.open_object(uri) as (f, err):
+            if err:
+                return err
             f.write(data)
-        os.replace(tmp, dest)
         return None
 
-    def put_file(self, uri: S3Uri, src: Path, move: bool = False) -> str | None:
+    @contextmanager
+    def open_object(self, uri: S3Uri):
+        """`with store.open_object(uri) as (f, err)`: write an object as a stream (atomically: a
+        temp file renamed into place when the block ends without an exception)."""
+        dest, err = self._dest(uri)
+        if err:
+            yield None, err
+            return
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".put-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                yield f, None
+            fix_mode(tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def put_file(self, uri: S3Uri, src: Path, move: bool = False, digest: str | None = None) -> str | None:
+        """Copy (or move) a file in; `digest`, its SHA-256 when known, is remembered for the copy."""
         dest, err = self._dest(uri)
         if err:
             return err
@@ -97,7 +122,10 @@ class LocalStore:
             shutil.move(str(src), tmp)
         else:
             shutil.copyfile(src, tmp)
+            fix_mode(tmp)
         os.replace(tmp, dest)
+        if digest:
+            self.memo.remember(dest, digest)
         return None
 
     def put_tree(self, prefix: S3Uri, src_dir: Path, move: bool = False) -> tuple[int, str | None]:
@@ -112,10 +140,11 @@ class LocalStore:
         return count, None
 
     def download(self, uri: S3Uri, dest_dir: Path) -> tuple[int, str | None]:
-        """Copy an object or a prefix into dest_dir (S3Prefix semantics). Returns (count, error)."""
+        """Put an object or a prefix into dest_dir (S3Prefix semantics), as hard links to the
+        store's files where the file system allows, else as copies. Returns (count, error)."""
         dest_dir.mkdir(parents=True, exist_ok=True)
         if self.is_object(uri):
-            shutil.copyfile(self.path_of(uri), dest_dir / self.path_of(uri).name)
+            link_or_copy(self.path_of(uri), dest_dir / self.path_of(uri).name)
             return 1, None
         objects = self.list_prefix(uri)
         if not objects:
@@ -123,7 +152,7 @@ class LocalStore:
         for rel, path in objects:
             target = dest_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            link_or_copy(path, target)
         return len(objects), None
 
     def _dest(self, uri: S3Uri) -> tuple[Path | None, str | None]:
@@ -140,6 +169,17 @@ class LocalStore:
             return None, f"{uri}: the local store holds objects below this key; it cannot also be an object"
         dest.parent.mkdir(parents=True, exist_ok=True)
         return dest, None
+
+
+def link_or_copy(src: Path, dest: Path) -> None:
+    """A hard link (no second copy of the data), or a copy across file systems or where links are refused."""
+    try:
+        os.link(src, dest)
+    except FileExistsError:
+        dest.unlink()
+        link_or_copy(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
 
 
 def missing_message(uri: S3Uri, store: LocalStore) -> str:
@@ -159,7 +199,7 @@ def seed_uploads(store: LocalStore, uploads, base_dir: Path) -> list[str]:
         if err:
             errors.append(f"upload {up.local}: {err}")
             continue
-        if store.is_object(uri) and _sha256_file(store.path_of(uri)) == up.sha256:
+        if store.is_object(uri) and store.memo.sha256(store.path_of(uri)) == up.sha256:
             continue  # content-addressed and already there
         try:
             data = upload_bytes(up, Path(base_dir))
@@ -169,6 +209,8 @@ def seed_uploads(store: LocalStore, uploads, base_dir: Path) -> list[str]:
         err = store.put_bytes(uri, data)
         if err:
             errors.append(err)
+        elif hashlib.sha256(data).hexdigest() == up.sha256:
+            store.memo.remember(store.path_of(uri), up.sha256)
     return errors
 
 
@@ -193,36 +235,38 @@ def put_local_path(store: LocalStore, bucket: str, local: Path) -> tuple[str | N
     local = Path(local)
     if not local.exists():
         return None, f"no such file or folder: {local}"
-    digest = _sha256_path(local)
+    digest = _sha256_path(local, store.memo)
     uri = S3Uri(bucket, f"mlpc-local-data/{digest[:16]}/{local.resolve().name}")
     errors = _sync(store, uri, local)
     return (None, errors[0]) if errors else (str(uri), None)
 
 
 def _sync(store: LocalStore, uri: S3Uri, src: Path) -> list[str]:
+    """Make the store hold src at uri, copying only the files that differ (by size, then SHA-256)."""
     if src.is_file():
-        dest = store.path_of(uri)
-        if dest.is_file() and dest.stat().st_size == src.stat().st_size and _sha256_file(dest) == _sha256_file(src):
-            return []
-        err = store.put_file(uri, src)
-        return [err] if err else []
-    _, err = store.put_tree(uri, src)
+        return _sync_file(store, uri, src)
+    for p in sorted(src.rglob("*")):
+        if p.is_file():
+            errors = _sync_file(store, uri.child(p.relative_to(src).as_posix()), p)
+            if errors:
+                return errors
+    return []
+
+
+def _sync_file(store: LocalStore, uri: S3Uri, src: Path) -> list[str]:
+    dest = store.path_of(uri)
+    if dest.is_file() and dest.stat().st_size == src.stat().st_size and \
+            store.memo.sha256(dest) == store.memo.sha256(src):
+        return []
+    err = store.put_file(uri, src, digest=store.memo.sha256(src))
     return [err] if err else []
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _sha256_path(path: Path) -> str:
+def _sha256_path(path: Path, memo: HashMemo) -> str:
     if path.is_file():
-        return _sha256_file(path)
+        return memo.sha256(path)
     h = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         if p.is_file():
-            h.update(p.relative_to(path).as_posix().encode() + b"\0" + _sha256_file(p).encode())
+            h.update(p.relative_to(path).as_posix().encode() + b"\0" + memo.sha256(p).encode())
     return h.hexdigest()

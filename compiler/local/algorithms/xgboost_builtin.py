@@ -71,6 +71,31 @@ def import_xgboost():
     return xgboost
 
 
+def read_csv(channel, files):
+    """The channel's CSV files as one float32 matrix, read by pandas' C parser (streaming, ~3x the
+    file's size at its peak where np.genfromtxt needed ~15x). Empty fields are missing values (NaN),
+    as before; DMatrix stores float32 whatever it is given, so nothing is lost."""
+    import numpy as np
+    import pandas as pd
+
+    parts = []
+    for path in files:
+        if not os.path.getsize(path):
+            continue
+        try:
+            frame = pd.read_csv(path, header=None, dtype=np.float32, engine="c")
+        except (ValueError, pd.errors.ParserError) as exc:
+            fail("channel '{}': {}: {}; the built-in XGBoost algorithm expects numeric CSV with the label in the "
+                 "first column and no header".format(channel, os.path.basename(path), str(exc).splitlines()[0]))
+        parts.append(frame.to_numpy())  # one float32 block: no copy
+        del frame
+    if not parts:
+        return None
+    if len({p.shape[1] for p in parts}) > 1:
+        fail("channel '{}': the files have different numbers of columns".format(channel))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def load_channel(xgb, channel, content_type, csv_weights):
     import numpy as np
 
@@ -79,10 +104,9 @@ def load_channel(xgb, channel, content_type, csv_weights):
         return None
     ctype = (content_type or "text/libsvm").split(";")[0].strip().lower()
     if ctype in CSV_TYPES:
-        arrays = [np.genfromtxt(path, delimiter=",", ndmin=2) for path in files if os.path.getsize(path)]
-        if not arrays:
+        data = read_csv(channel, files)
+        if data is None:
             return None
-        data = np.vstack(arrays)
         if data.shape[1] < 2:
             fail("channel '{}': a CSV row needs the label and at least one feature".format(channel))
         if np.isnan(data[:, 0]).any():
@@ -92,13 +116,21 @@ def load_channel(xgb, channel, content_type, csv_weights):
             return xgb.DMatrix(data[:, 2:], label=data[:, 0], weight=data[:, 1])
         return xgb.DMatrix(data[:, 1:], label=data[:, 0])
     if ctype in LIBSVM_TYPES:
+        # xgboost's own streaming libsvm parser, on one file (the files joined, as the container's
+        # symlinked folder is read): sagemaker-xgboost-container data_utils.get_libsvm_dmatrix
+        import shutil
         import tempfile
 
         with tempfile.NamedTemporaryFile("wb", suffix=".libsvm", dir=os.path.join(ROOT, "input"),
                                          delete=False) as tmp:
             for path in files:
                 with open(path, "rb") as f:
-                    tmp.write(f.read().rstrip(b"\n") + b"\n")
+                    shutil.copyfileobj(f, tmp, 1 << 20)
+                if os.path.getsize(path):
+                    with open(path, "rb") as f:
+                        f.seek(-1, os.SEEK_END)
+                        if f.read(1) != b"\n":
+                            tmp.write(b"\n")
         try:
             return xgb.DMatrix(tmp.name + "?format=libsvm")
         finally:

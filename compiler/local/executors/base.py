@@ -117,10 +117,28 @@ def collect_output(store: LocalStore, src: Path, uri_text, what: str) -> str | N
 
 def tar_directory(src: Path) -> bytes:
     raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+    write_tar(src, raw)
+    return raw.getvalue()
+
+
+def write_tar(src: Path, fileobj) -> None:
+    """src's tree as a .tar.gz, streamed to fileobj (gzip level 6, as `tar czf`: a large model is
+    packed at disk speed in constant memory)."""
+    with tarfile.open(fileobj=fileobj, mode="w:gz", compresslevel=6) as tar:
         for p in sorted(src.rglob("*")) if src.is_dir() else []:
             tar.add(p, arcname=p.relative_to(src).as_posix(), recursive=False)
-    return raw.getvalue()
+
+
+def store_tar(store: LocalStore, uri_text: str, src: Path) -> str | None:
+    """Pack src into the store at uri_text, streamed to disk. Returns an error or None."""
+    uri, err = parse_s3_uri(uri_text)
+    if err:
+        return err
+    with store.open_object(uri) as (f, err):
+        if err:
+            return err
+        write_tar(src, f)
+    return None
 
 
 def extract_tar(path: Path, dest: Path) -> str | None:

@@ -19,9 +19,8 @@ from pathlib import Path
 
 from ..records import now_iso
 from ..sandbox import cleanup
-from ..store import parse_s3_uri
 from .base import (CONTAINER_ROOT, StepContext, base_env, extract_tar, failed, failure_tail, max_runtime,
-                   run_script, script_failure, stage_input, succeeded, tar_directory)
+                   run_script, script_failure, stage_input, store_tar, succeeded)
 
 ALGORITHMS = Path(__file__).resolve().parent.parent / "algorithms"
 HOST = "algo-1"
@@ -109,11 +108,9 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
         res.work_dir = str(root)
         return res
     model_uri = f"{output_path.rstrip('/')}/{name}/output/model.tar.gz"
-    uri, err = parse_s3_uri(model_uri)
-    err = err or ctx.store.put_bytes(uri, tar_directory(root / "model"))
+    err = store_tar(ctx.store, model_uri, root / "model")
     if not err and any((root / "output" / "data").iterdir()):
-        out_uri, err = parse_s3_uri(f"{output_path.rstrip('/')}/{name}/output/output.tar.gz")
-        err = err or ctx.store.put_bytes(out_uri, tar_directory(root / "output" / "data"))
+        err = store_tar(ctx.store, f"{output_path.rstrip('/')}/{name}/output/output.tar.gz", root / "output" / "data")
     if err:
         return JobResult(False, err, script_seconds=res.script_seconds)
     res.model_uri = model_uri
