@@ -132,7 +132,10 @@ def data_part(sizes: list, tmp: Path, reruns: int) -> list:
     verdicts = []
     print("== data: the example (pipelines/breast-cancer.yaml) with --param InputData=<N rows> ==")
     for rows in sizes:
-        csv = make_input(rows, tmp / f"input-{rows}.csv")
+        # made by another process: this one stays small, so the processes it starts do not
+        # inherit a large image (ru_maxrss counts the forked image before exec)
+        csv = tmp / f"input-{rows}.csv"
+        subprocess.run([sys.executable, __file__, "--make-input", str(rows), str(csv)], check=True)
         mb = csv.stat().st_size / 2**20
         ws = tmp / f"ws-data-{rows}"
         wall, record = run_local(EXAMPLE, ws, "--param", f"InputData={csv}")
@@ -158,35 +161,40 @@ def data_part(sizes: list, tmp: Path, reruns: int) -> list:
         ratio = statistics.median(rerun) / statistics.median(comp)
         print(f"  cached rerun: {statistics.median(rerun):.2f} s, compile: {statistics.median(comp):.2f} s "
               f"(medians of {reruns}) -> {ratio:.2f}x a compile; reused: {', '.join(cached) or 'nothing'}")
-        verdicts.append((f"{rows:,} rows: peak of any process / input CSV", worst, PEAK_TARGET))
+        if rows >= 300_000:  # the target is set on the example with 300k rows; below, the interpreters'
+            # own ~60-150 MB (pandas, scikit-learn, xgboost) dominate and the ratio says little
+            verdicts.append((f"{rows:,} rows: peak of any process / input CSV", worst, PEAK_TARGET))
         verdicts.append((f"{rows:,} rows: cached rerun / compile", ratio, RERUN_TARGET))
     return verdicts
 
 
-def pipeline_part(steps: list, kinds: list, tmp: Path) -> list:
+def pipeline_part(steps: list, kinds: list, tmp: Path, repeats: int) -> list:
     verdicts = []
     for kind in kinds:
-        print(f"\n== pipelines: chains of {kind} steps ==")
-        print(f"  {'steps':>6} {'wall':>8} {'execution':>10} {'mlpc/step':>10} {'scripts':>8} {'peak MB':>8} {'vs first':>9}")
-        first = None
-        times = {}
+        runs = repeats if kind == "condition" else 1  # a processing chain starts N processes: once
+        print(f"\n== pipelines: chains of {kind} steps (median of {runs}) ==")
+        print(f"  {'steps':>6} {'wall':>8} {'execution':>10} {'mlpc/step':>10} {'scripts':>8} {'peak MB':>8} "
+              f"{'wall vs first':>14}")
+        walls, first = {}, None
         for n in steps:
             file = tmp / f"{kind}-{n}.yaml"
             file.write_text(synthetic_yaml(n, kind))
-            wall, record = run_local(file, tmp / f"ws-{kind}-{n}")
+            samples = [run_local(file, tmp / f"ws-{kind}-{n}-{i}") for i in range(runs)]
+            wall = statistics.median(w for w, _ in samples)
+            record = sorted(samples, key=lambda x: x[1]["seconds"])[len(samples) // 2][1]
             rows = step_rows(record)
             scripts = sum(r[3] for r in rows)
             peaks = [r[5] for r in rows if r[5]]
             execution = record["seconds"]
-            times[n] = execution
-            first = first or (n, execution)
+            walls[n] = wall
+            first = first or wall
             print(f"  {n:>6} {wall:>7.2f}s {execution:>9.2f}s {1000 * (execution - scripts) / n:>8.2f}ms "
-                  f"{scripts:>7.2f}s {max(peaks) if peaks else '-':>8} {execution / first[1]:>8.2f}x")
+                  f"{scripts:>7.2f}s {max(peaks) if peaks else '-':>8} {wall / first:>13.2f}x")
         for a, b in zip(steps, steps[1:]):
             if b == 2 * a:
-                verdicts.append((f"{kind}: {b} steps / {a} steps", times[b] / times[a], SCALE_TARGET))
-        if kind == "condition" and 400 in times:
-            verdicts.append(("condition: 400 steps, seconds", times[400], CONDITION_400_TARGET))
+                verdicts.append((f"{kind}: {b} steps / {a} steps (wall)", walls[b] / walls[a], SCALE_TARGET))
+        if kind == "condition" and 400 in walls:
+            verdicts.append(("condition: 400 steps, wall seconds", walls[400], CONDITION_400_TARGET))
     return verdicts
 
 
@@ -196,9 +204,14 @@ def main() -> int:
     ap.add_argument("--steps", default="200,400,800", help="synthetic pipeline sizes")
     ap.add_argument("--kinds", default="condition,processing", help="synthetic step kinds")
     ap.add_argument("--reruns", type=int, default=3, help="cached reruns (and compiles) per input size")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each condition chain (median)")
     ap.add_argument("--skip-data", action="store_true")
     ap.add_argument("--skip-pipelines", action="store_true")
+    ap.add_argument("--make-input", nargs=2, metavar=("ROWS", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.make_input:
+        make_input(int(args.make_input[0]), Path(args.make_input[1]))
+        return 0
 
     verdicts = []
     with tempfile.TemporaryDirectory(prefix="mlpc-scale-") as tmp:
@@ -206,7 +219,7 @@ def main() -> int:
             verdicts += data_part([int(x) for x in args.rows.split(",") if x], Path(tmp), args.reruns)
         if not args.skip_pipelines:
             verdicts += pipeline_part([int(x) for x in args.steps.split(",") if x],
-                                      [k for k in args.kinds.split(",") if k], Path(tmp))
+                                      [k for k in args.kinds.split(",") if k], Path(tmp), args.repeats)
     print("\n== against issue 12's targets ==")
     ok = True
     for what, value, target in verdicts:

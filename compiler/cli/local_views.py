@@ -69,6 +69,14 @@ def steps_table(record, title: str | None = None, with_type: bool = False) -> Ta
     return t
 
 
+def step_counts(record) -> str:
+    """'800 steps: 400 Succeeded, 400 Skipped', in the order statuses first appear."""
+    counts: dict = {}
+    for s in record.steps.values():
+        counts[s.status] = counts.get(s.status, 0) + 1
+    return f"{len(record.steps)} steps: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+
+
 def step_note(step, record) -> str:
     d = step.detail or {}
     if step.type == "Condition" and step.outcome is not None:

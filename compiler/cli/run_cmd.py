@@ -54,7 +54,7 @@ def run(
     """
     from ..local.session import run_compiled
     from ..local.workspace import Workspace
-    from .local_views import execution_summary, registered_lines, steps_table
+    from .local_views import execution_summary, registered_lines, step_counts, steps_table
 
     if not local:
         _error("mlpc run executes pipelines on this machine: pass --local",
@@ -72,7 +72,10 @@ def run(
         raise typer.Exit(1)
     rec = result.record
     console = view.console
-    console.print(steps_table(rec, f"{rec.pipeline} (local)"))
+    if len(rec.steps) <= TABLE_MAX_STEPS:
+        console.print(steps_table(rec, f"{rec.pipeline} (local)"))
+    else:  # a table of hundreds of rows helps nobody and costs seconds to lay out
+        console.print(step_counts(rec) + f" (every step: mlpc executions describe {rec.id} --local)")
     for line in registered_lines(rec):
         console.print(line)
     console.print(execution_summary(rec))
@@ -81,6 +84,9 @@ def run(
         raise typer.Exit(0)
     _print_failure(rec, result.log_tails, ws)
     raise typer.Exit(1)
+
+
+TABLE_MAX_STEPS = 100  # above: counts by status instead of the steps table
 
 
 def _print_failure(rec, tails: dict, ws) -> None:
@@ -161,7 +167,8 @@ class _Progress:
         if self.live is None and event.kind == "step_finished":
             s = event.step
             took = f" {s.seconds:.1f} s" if s.seconds is not None else ""
-            self.console.print(f"{s.name}: {s.status}{' (cached)' if s.cached else ''}{took}")
+            # plain text, not a rich print (~1 ms of layout each: seconds for a large pipeline)
+            self.console.file.write(f"{s.name}: {s.status}{' (cached)' if s.cached else ''}{took}\n")
 
 
 # ------------------------------------------------------------------ data

@@ -1,7 +1,8 @@
 """SHA-256 of files, each computed once: memoised by what changes when a file's content does.
 
-The key is (device, inode, size, mtime_ns, ctime_ns), git's and rsync's quick check plus the
-ctime, which no user tool sets back. The memo lives in the workspace's database, so a rerun with
+The key is (device, inode, size, mtime_ns): rsync's quick check, plus the inode, so a file
+replaced by another is seen. Not the ctime: hard-linking a stored object into a step's /opt/ml
+changes it without changing the content. The memo lives in the workspace's database, so a rerun with
 the same large input hashes nothing, and within a run a file is hashed at most once. A digest
 known without reading (a copy just made of a hashed file) is recorded with `remember`.
 """
@@ -24,7 +25,7 @@ def sha256_file(path: Path) -> str:
 
 
 def _stamp(st: os.stat_result) -> str:
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 class HashMemo:

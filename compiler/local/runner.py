@@ -13,7 +13,6 @@ from __future__ import annotations
 import heapq
 import json
 import os
-import resource
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -157,7 +156,7 @@ class _Run:
         else:
             self.record.status = FAILED
         self.record.ended, self.record.seconds = now_iso(), round(time.perf_counter() - start, 3)
-        self.record.runner["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        self.record.runner["peak_rss_mb"] = sandbox.own_peak_mb()
         self.writer.finish()
         self.emit(Event("execution_finished", self.record))
         return ExecutionResult(self.record, self.tails)

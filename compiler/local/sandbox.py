@@ -61,6 +61,21 @@ class PeakMemory:
             self.mb = mb
 
 
+def own_peak_mb() -> float:
+    """This process's peak RSS since it started its program (VmHWM: ru_maxrss would also count
+    the image of the process it was forked from, before exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 @contextmanager
 def peak_memory():
     """Collect the peak RSS of every process `run` starts from this thread (a step's worker)."""

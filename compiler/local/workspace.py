@@ -1,10 +1,11 @@
 """The local workspace: one folder (default `.mlpc/` in the current directory).
 
     <root>/s3/<bucket>/<key>                    the local object store
-    <root>/executions/<id>/execution.json       one record per execution
+    <root>/executions/<id>/execution.json       one record per execution (summary: start, end)
+    <root>/executions/<id>/events.jsonl         its events as they happen (records.py)
     <root>/executions/<id>/definition.json      the definition that ran
     <root>/executions/<id>/steps/<step>/        stdout.log, stderr.log, work dirs
-    <root>/mlpc.db                              SQLite: model registry, models, step cache
+    <root>/mlpc.db                              SQLite: model registry, models, step cache, file digests
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import sys
 from mlpc.local import records
 from mlpc.local.records import ExecutionRecord, RecordWriter, StepRecord
 
-from .conftest import BUCKET, definition, needs_sandbox, processing_step, put, run, script
+from .conftest import BUCKET, REPO, definition, needs_sandbox, processing_step, put, run, script
 
 
 def condition_chain(n: int) -> dict:
@@ -147,3 +147,23 @@ def test_cli_executions_list_local_honours_the_name_and_limit(ws):
     assert res.exit_code == 0 and ids["alpha"][-1] in res.stdout and ids["beta"][0] not in res.stdout
     res = runner.invoke(app, ["executions", "list", "gamma", "--local", "--workspace", str(ws.root)])
     assert res.exit_code == 0 and "no local executions of pipeline 'gamma'" in res.stdout
+
+
+def test_cli_run_of_a_large_pipeline_prints_counts_not_a_table(tmp_path):
+    import sys as _sys
+
+    from typer.testing import CliRunner
+
+    from mlpc.cli import app
+
+    _sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from local_scale import synthetic_yaml
+    finally:
+        _sys.path.remove(str(REPO / "benchmarks"))
+    path = tmp_path / "big.yaml"
+    path.write_text(synthetic_yaml(60, "condition"))  # 60 conditions, each with a Fail step on else: 120 steps
+    res = CliRunner().invoke(app, ["run", str(path), "--local", "--workspace", str(tmp_path / "ws")])
+    assert res.exit_code == 0, res.output
+    assert "120 steps: 60 Succeeded, 60 Skipped (every step: mlpc executions describe" in res.stdout
+    assert "S0059: Succeeded" in res.stdout and "┃" not in res.stdout  # progress lines, no table

@@ -150,3 +150,14 @@ def test_csv_channel_with_a_header_fails_plainly(xgb_script, capsys):
         module.read_csv("train", module.channel_files("train"))
     failure = (channel.parents[2] / "output" / "failure").read_text()
     assert "channel 'train': a.csv:" in failure and "no header" in failure
+
+
+def test_a_hard_link_into_opt_ml_does_not_make_the_store_hash_again(ws, tmp_path):
+    data = tmp_path / "big.csv"
+    data.write_bytes(os.urandom(1 << 20))
+    uri, _ = put_local_path(fresh_store(ws), "bkt", data)
+    staging = fresh_store(ws)
+    assert staging.download(parse_s3_uri(uri)[0], tmp_path / "opt_ml" / "in")[1] is None  # links: the ctime moves
+    rerun = fresh_store(ws)
+    assert put_local_path(rerun, "bkt", data) == (uri, None)
+    assert rerun.memo.computed == 0
