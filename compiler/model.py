@@ -78,6 +78,7 @@ class Pipeline(NamedTuple):
     schedules: dict = {}
     local_data: tuple = ()  # ((s3 uri, local path), ...)
     notifications: dict = {}  # name -> Notification
+    security: dict | None = None  # pipeline.security: defaults for every job step (see security.py)
 
 
 def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]]:
@@ -134,6 +135,7 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         base_dir=base_dir, description=meta.get("description"), display_name=meta.get("display_name"),
         tags=tuple(sorted((meta.get("tags") or {}).items())), parameters=params, steps=steps,
         property_files=files, schedules=schedules, local_data=local, notifications=notifications,
+        security=meta.get("security"),
     )
     return pipe, diags
 

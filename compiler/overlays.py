@@ -25,7 +25,7 @@ To add one, append its lazy "module:function" path to OVERLAYS (one line); nothi
 
 from __future__ import annotations
 
-OVERLAYS: tuple[str, ...] = ()
+OVERLAYS: tuple[str, ...] = ("mlpc.security:overlay",)  # KMS keys, VPC, network isolation (security.py)
 
 
 def apply_overlays(step, kind, rendered, ctx, overlays: tuple[str, ...] | None = None) -> None:

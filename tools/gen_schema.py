@@ -12,7 +12,7 @@ import json
 import pathlib
 
 from mlpc.stepkinds import KINDS, load
-from mlpc.steps.schema_parts import B, S, common, names, obj
+from mlpc.steps.schema_parts import B, S, common, names, obj, security
 
 defs = {k.yaml_type: load(k.schema) for k in KINDS}
 step = {"type": "object", "required": ["type"], "properties": {"type": common["type"]},
@@ -49,7 +49,7 @@ schema = {
     "vars": {"type": "object", "description": "Compile-time template variables ({{ name }}) and their defaults; override with --var/--vars-file",
              "additionalProperties": {"type": ["string","number","boolean"]}},
     "pipeline": obj({"name": S(minLength=1), "description": S(), "display_name": S(), "role": S(), "bucket": S(),
-                     "region": S(), "tags": {"type": "object", "additionalProperties": S()},
+                     "region": S(), "tags": {"type": "object", "additionalProperties": S()}, "security": security,
                      "local": obj({"data": {"type": "object", "description": "s3 URI -> local path (relative to this file) seeded into the local store by `mlpc run --local`",
                                             "additionalProperties": S()}})}, ["name", "role", "bucket"]),
     "parameters": {"type": "object", "additionalProperties": param},

@@ -30,6 +30,25 @@ BY_NAME = {
     "max_attempts": "Maximum number of retries (MaxAttempts, 1-20); give this or expire_after_minutes.",
     "expire_after_minutes": "Stop retrying after this many minutes (ExpireAfterMin, 1-14400); give this or "
                             "max_attempts.",
+    # security settings (pipeline.security and a job step's security:; mlpc.security)
+    "security": "Security settings of the jobs: KMS keys, VPC, network isolation, inter-container encryption. "
+                "pipeline.security applies to every job step; a step's security: overrides it key by key "
+                "(null switches a setting off for that step).",
+    "kms_key": "One KMS key for both the jobs' volumes and their outputs (VolumeKmsKeyId and the output "
+               "KmsKeyId), where volume_kms_key / output_kms_key are not given: a key ID, key ARN, alias/NAME "
+               "or alias ARN, or ${params.X}.",
+    "volume_kms_key": "KMS key that encrypts the jobs' storage volumes (ClusterConfig / ResourceConfig / "
+                      "TransformResources VolumeKmsKeyId).",
+    "output_kms_key": "KMS key that encrypts the jobs' outputs in S3 (ProcessingOutputConfig / OutputDataConfig / "
+                      "TransformOutput KmsKeyId).",
+    "vpc": "Run the jobs in these VPC subnets with these security groups (VpcConfig; NetworkConfig.VpcConfig "
+           "for processing); null: no VPC for this step.",
+    "subnets": "VPC subnet IDs (VpcConfig.Subnets, 1-16), e.g. [subnet-0a1b2c3d].",
+    "security_groups": "VPC security group IDs (VpcConfig.SecurityGroupIds, 1-5), e.g. [sg-0a1b2c3d].",
+    "network_isolation": "Run the job's containers without network access (EnableNetworkIsolation); also "
+                         "enforced by mlpc run --local.",
+    "encrypt_inter_container_traffic": "Encrypt traffic between the job's instances "
+                                       "(EnableInterContainerTrafficEncryption).",
     # job resources
     "instance_type": "ML instance type the job runs on (ClusterConfig/ResourceConfig InstanceType), e.g. "
                      "ml.m5.xlarge." + RUNTIME,

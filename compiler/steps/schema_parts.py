@@ -29,4 +29,14 @@ retry = {"type": "array", "items": obj({
     "exceptions": {"type": "array", "minItems": 1, "items": S(enum=["Step.SERVICE_FAULT","Step.THROTTLING","SageMaker.JOB_INTERNAL_ERROR","SageMaker.CAPACITY_ERROR","SageMaker.RESOURCE_LIMIT"])},
     "interval_seconds": I(minimum=1, maximum=300), "backoff_rate": {"type": "number", "minimum": 0},
     "max_attempts": I(minimum=1, maximum=20), "expire_after_minutes": I(minimum=1, maximum=14400)}, ["exceptions"])}
-job = {"cache": cache, "retry": retry}
+KEY = {"type": ["string", "null"], "description": "a KMS key: key ID, key ARN, alias/NAME or alias ARN; may be ${params.X}; null: none"}
+security = obj({
+    "kms_key": KEY, "volume_kms_key": KEY, "output_kms_key": KEY,
+    "vpc": {"oneOf": [obj({"subnets": {"type": "array", "items": S(), "description": "subnet IDs (subnet-...)"},
+                           "security_groups": {"type": "array", "items": S(), "description": "security group IDs (sg-...)"}},
+                          ["subnets", "security_groups"]), {"type": "null"}]},
+    "network_isolation": {"type": ["boolean", "null"]}, "encrypt_inter_container_traffic": {"type": ["boolean", "null"]}},
+    description="KMS keys (kms_key: one key for volumes and outputs), VPC, network isolation, inter-container "
+                "encryption; pipeline.security applies to every job step, a step's security: overrides it key by key "
+                "(mlpc.security)")
+job = {"cache": cache, "retry": retry, "security": security}

@@ -3,7 +3,7 @@
 A new step kind keeps its fragment in its own module, built from steps/schema_parts.py.
 """
 # ruff: noqa: E501
-from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, strmap  # noqa: F401
+from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, retry, strmap  # noqa: F401
 
 resources = {"instance_type": SVAL, "instance_count": IVAL, "volume_size_gb": IVAL, "max_runtime_seconds": IVAL,
              "environment": strmap, "image": SVAL, "framework": S(), "framework_version": S(), "py_version": S()}
@@ -49,7 +49,8 @@ transform = obj({**common, **job, "model_name": SVAL, "instance_type": SVAL, "in
 model_fields = {"image": SVAL, "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
                 "environment": strmap, "entry_point": S(), "source_dir": S(), "instance_type": S()}
 model = obj({**common, **job, **model_fields}, ["type", "model_data"])
-register = obj({**common, **job, **model_fields, "model_package_group": SVAL,
+# no `security:` on register_model: CreateModelPackage takes none of the settings
+register = obj({**common, "cache": cache, "retry": retry, **model_fields, "model_package_group": SVAL,
     "approval_status": SVAL, "content_types": {"type": "array", "items": S(), "minItems": 1},
     "response_types": {"type": "array", "items": S(), "minItems": 1},
     "inference_instances": {"type": "array", "items": S()}, "transform_instances": {"type": "array", "items": S()},
