@@ -121,6 +121,12 @@ def execution_summary(record) -> str:
     text = f"execution {record.id} {record.status}{took}"
     if hits:
         text += f"; reused from cache: {', '.join(hits)}"
+    from ..local.security import not_enforced
+
+    unenforced = [s.name for s in record.steps.values() if not_enforced(s.security or {})]
+    if unenforced:
+        text += (f"\nKMS key, VPC and inter-container encryption settings of {', '.join(unenforced)}: recorded "
+                 "in the execution record, not enforced locally (network isolation is)")
     return text
 
 

@@ -49,6 +49,7 @@ class StepRecord:
     outcome: bool | None = None  # Condition steps
     detail: dict = field(default_factory=dict)  # e.g. registered model version, tuning trials
     peak_rss_mb: float | None = None  # the step process's peak resident memory (None: no process)
+    security: dict = field(default_factory=dict)  # what the job asked for (local/security.py)
 
 
 @dataclass

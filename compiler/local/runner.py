@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import sandbox
+from . import sandbox, security
 from .cache import StepCache, cache_key, cache_settings
 from .evaluate import resolve
 from .filehash import HashMemo
@@ -80,6 +80,7 @@ class _Run:
         eid = new_execution_id()
         self.info = ExecutionInfo(eid, options.pipeline_name, options.region, now_iso())
         self.props: dict = {}
+        self.security: dict = {}  # step -> the security settings its job asked for
         self.lock = threading.Lock()
         self.record = ExecutionRecord(
             id=eid, pipeline=options.pipeline_name, source=options.source, status=EXECUTING, started=self.info.started,
@@ -120,6 +121,12 @@ class _Run:
     def step_definition(self, step):
         node = self.graph.nodes.get(step)
         return node.definition if node else None
+
+    def _model_arguments(self, name):
+        """The Arguments of the Model step of this execution that created model `name`."""
+        with self.lock:
+            return next((p for p in self.props.values() if isinstance(p, dict) and p.get("ModelName") == name
+                         and "ModelArn" in p), None)
 
     def read_object(self, uri):
         parsed, err = parse_s3_uri(uri)
@@ -238,6 +245,10 @@ class _Run:
             args, err = resolve(raw, self, ctx.name)
         if err:
             return failed(f"cannot resolve the step's arguments: {err}")
+        found = security.settings(ctx.type, args, self._model_arguments)
+        ctx.network_isolation = bool(found.get("network_isolation"))
+        with self.lock:
+            self.security[ctx.name] = found
         executor = EXECUTORS.get(ctx.type) or (stub.run if ctx.name in self.options.stubs else None)
         if executor is None:
             return failed(f"step type {ctx.type!r} has no local executor; stub it with --stub {ctx.name}")
@@ -269,6 +280,7 @@ class _Run:
         rec.peak_rss_mb = cache_info.get("peak_rss_mb")
         with self.lock:
             self.props[name] = outcome.properties
+            rec.security = self.security.get(name) or {}
         step_dir = self.ws.step_dir(self.info.id, name)
         if step_dir.is_dir():
             (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True,

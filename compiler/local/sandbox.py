@@ -6,6 +6,11 @@ not root), where a small shell script bind-mounts that root onto /opt/ml
 before exec'ing the command. Nothing is written to the real /opt/ml and two
 runs at once each see their own /opt/ml.
 
+A step whose job asks for network isolation also gets `--net`: a new network namespace
+whose only interface is a loopback that is never brought up, so the script cannot open a
+socket to anything, the host included (SageMaker's EnableNetworkIsolation). `probe_network()`
+says plainly when this machine cannot create one.
+
 When /opt/ml does not exist on the host (the usual case) mlpc does not create
 it: inside the namespace a tmpfs is mounted on /opt, the real entries of /opt
 are bind-mounted back into it, and /opt/ml is created on the tmpfs. When
@@ -117,8 +122,28 @@ def probe() -> tuple[Sandbox | None, str | None]:
                   "(sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces > 0).")
 
 
-def command(sandbox: Sandbox, root: Path, argv: list[str], workdir: str = "/opt/ml") -> list[str]:
-    """The command line that runs argv with `root` mounted on /opt/ml and cwd `workdir`."""
+@functools.lru_cache(maxsize=1)
+def probe_network() -> str | None:
+    """None when the sandbox can also create a network namespace; else why not."""
+    sandbox, err = probe()
+    if sandbox is None:
+        return err
+    proc = subprocess.run([*_with_net(sandbox.prefix), "true"], capture_output=True, text=True)
+    if proc.returncode == 0:
+        return None
+    return ("this step asks for network isolation, and creating a network namespace failed here "
+            f"({(proc.stderr or proc.stdout).strip() or 'unshare --net failed'}); mlpc does not run an isolated "
+            "step with the host's network. Run as root or enable unprivileged user namespaces.")
+
+
+def _with_net(prefix: tuple) -> tuple:
+    return (prefix[0], "--net", *prefix[1:])
+
+
+def command(sandbox: Sandbox, root: Path, argv: list[str], workdir: str = "/opt/ml",
+            isolate_network: bool = False) -> list[str]:
+    """The command line that runs argv with `root` mounted on /opt/ml and cwd `workdir`
+    (in a network namespace of its own with only a downed loopback when `isolate_network`)."""
     stage = root.parent / (root.name + ".opt")
     lines = ["set -e"]
     if OPT_ML.is_dir():
@@ -135,7 +160,8 @@ def command(sandbox: Sandbox, root: Path, argv: list[str], workdir: str = "/opt/
                 lines.append(f': > {dst} && mount --bind "$2"/{src} {dst}')
         lines.append('mkdir /opt/ml && mount --bind "$1" /opt/ml')
     lines += ['cd "$3"', "shift 3", 'exec "$@"']
-    return [*sandbox.prefix, "/bin/sh", "-c", "\n".join(lines), "mlpc-sandbox",
+    prefix = _with_net(sandbox.prefix) if isolate_network else sandbox.prefix
+    return [*prefix, "/bin/sh", "-c", "\n".join(lines), "mlpc-sandbox",
             str(root), str(stage), workdir, *argv]
 
 

@@ -52,6 +52,7 @@ class StepContext:
     sandbox_error: str | None
     stubs: dict  # step name -> {output name: value}
     evaluation: object  # evaluate.EvalContext of the execution
+    network_isolation: bool = False  # the job asked for it: its processes get no network (sandbox.py)
 
     @property
     def job_name(self) -> str:
@@ -188,9 +189,11 @@ def run_script(ctx: StepContext, root: Path, argv: list[str], env: dict, workdir
     """Run argv with root mounted on /opt/ml; stdout/stderr go to <log_dir>/stdout.log, stderr.log."""
     if ctx.sandbox is None:
         return None, ctx.sandbox_error or "no sandbox available"
+    if ctx.network_isolation and (why := sandbox.probe_network()):
+        return None, why
     log_dir = log_dir or ctx.step_dir
     out, err = log_dir / "stdout.log", log_dir / "stderr.log"
-    argv = sandbox.command(ctx.sandbox, root, argv, workdir)
+    argv = sandbox.command(ctx.sandbox, root, argv, workdir, isolate_network=ctx.network_isolation)
     res = sandbox.run(argv, env, out, err, timeout=timeout, owner=ctx.execution.id)
     return ScriptRun(res.returncode, res.seconds, res.timed_out, out, err), None
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from ..records import now_iso
 from ..sandbox import cleanup
-from .base import (CONTAINER_ROOT, StepContext, base_env, extract_tar, failed, failure_tail, max_runtime,
+from .base import (CONTAINER_ROOT, StepContext, base_env, extract_tar, failed, failure_tail, host_path, max_runtime,
                    run_script, script_failure, stage_input, store_tar, succeeded)
 
 ALGORITHMS = Path(__file__).resolve().parent.parent / "algorithms"
 HOST = "algo-1"
+CODE_CHANNEL_DIR = CONTAINER_ROOT + "/input/data/code/"
 REPACK_PROGRAMS = ("_repack_script_launcher.sh", "_repack_model.py")
 
 
@@ -145,13 +146,23 @@ def _finish(run_, err, what, timeout) -> JobResult:
 def _script_mode(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
     program = decode(hps.get("sagemaker_program"))
     submit = decode(hps.get("sagemaker_submit_directory"))
-    if not isinstance(submit, str) or not submit.startswith("s3://"):
-        return JobResult(False, f"script mode needs sagemaker_submit_directory (an s3:// URI), got {submit!r}")
     code = root / "code"
-    err = stage_input(ctx.store, submit, root / "input" / "source", "sagemaker_submit_directory")
-    if err:
-        return JobResult(False, err)
-    for f in sorted((root / "input" / "source").iterdir()):
+    if isinstance(submit, str) and submit.startswith(CODE_CHANNEL_DIR):
+        # Under network isolation the SDK ships the code as the `code` channel, already staged
+        # at this container path (sagemaker/estimator.py CONTAINER_CODE_CHANNEL_SOURCEDIR_PATH).
+        staged, err = host_path(root, submit)
+        if err or not staged.is_file():
+            return JobResult(False, err or f"sagemaker_submit_directory {submit} is not in the job's code channel")
+        sources = [staged]
+    elif isinstance(submit, str) and submit.startswith("s3://"):
+        err = stage_input(ctx.store, submit, root / "input" / "source", "sagemaker_submit_directory")
+        if err:
+            return JobResult(False, err)
+        sources = sorted((root / "input" / "source").iterdir())
+    else:
+        return JobResult(False, f"script mode needs sagemaker_submit_directory (an s3:// URI or a file in the "
+                                f"code channel), got {submit!r}")
+    for f in sources:
         err = extract_tar(f, code) if f.name.endswith((".tar.gz", ".tgz", ".tar")) else os.replace(f, code / f.name)
         if err:
             return JobResult(False, err)
