@@ -56,6 +56,8 @@ READERS = {
 def settings(step_type: str, args: dict, model=lambda name: None) -> dict:
     """-> the settings the step's job asks for (only those set); `model(name)` gives a model's Arguments."""
     reader = READERS.get(step_type)
+    if reader is None and "ProcessingResources" in args:  # a kind whose job is a processing job (check steps)
+        reader = _processing
     if reader is None:
         return {}
     found = reader(args, model)
