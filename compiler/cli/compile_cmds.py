@@ -72,9 +72,11 @@ def compile_(
     if manifest is not None:
         _atomic_write(manifest, json.dumps({"pipeline": res.pipeline.name, "uploads": [u.to_json() for u in res.uploads]},
                                            indent=2, sort_keys=True) + "\n")
-    elif res.uploads:
+    elif res.uploads:  # compile is offline: say what `upsert` will upload, not that it happened
+        typer.echo(f"{len(res.uploads)} code file{'s' if len(res.uploads) != 1 else ''} for `mlpc upsert` to upload "
+                   "(nothing is uploaded by compile; --manifest FILE writes this list):", err=True)
         for u in res.uploads:
-            typer.echo(f"upload: {u.local} -> {u.s3_uri}", err=True)
+            typer.echo(f"  {u.local} -> {u.s3_uri}", err=True)
 
 
 @app.command()
