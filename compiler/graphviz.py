@@ -44,3 +44,21 @@ def to_dot(graph, title: str = "pipeline") -> str:
 
 def _id(name: str) -> str:
     return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+
+
+GRAPHVIZ_HINT = "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz), " \
+                "or use --format svg, which needs nothing"
+
+
+def dot_to_png(dot_text: str) -> tuple[bytes | None, str | None]:
+    """Run Graphviz's `dot -Tpng`: (png bytes, None), or (None, why not)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("dot")
+    if exe is None:
+        return None, "Graphviz's `dot` command is not installed (package: graphviz)"
+    proc = subprocess.run([exe, "-Tpng"], input=dot_text.encode("utf-8"), capture_output=True, timeout=120)
+    if proc.returncode != 0:
+        return None, f"dot -Tpng failed: {proc.stderr.decode('utf-8', 'replace').strip()[:500]}"
+    return proc.stdout, None

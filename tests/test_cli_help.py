@@ -53,3 +53,32 @@ def test_compile_says_what_upsert_will_upload_not_that_it_uploaded(tmp_path):
     assert "upload:" not in result.stderr
     assert "for `mlpc upsert` to upload (nothing is uploaded by compile" in result.stderr
     assert "step_scripts/preprocess.py -> s3://" in result.stderr
+
+
+def test_graph_svg_needs_no_graphviz(tmp_path, monkeypatch):
+    import xml.dom.minidom
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
+    out = tmp_path / "dag.svg"
+    result = runner.invoke(app, ["graph", "pipelines/breast-cancer.yaml", "--format", "svg", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = xml.dom.minidom.parse(str(out))
+    texts = [t.firstChild.data for t in doc.getElementsByTagName("text") if t.firstChild]
+    for step in ("DataProcessing", "ModelTraining", "ModelEvaluation", "CheckAccuracy", "RegisterModel", "AccuracyTooLow"):
+        assert step in texts
+    assert "true" in texts and "false" in texts  # the condition's branches are labelled
+    assert len(doc.getElementsByTagName("path")) == 9  # one per DAG edge (+ the arrow head's path)
+    again = runner.invoke(app, ["graph", "pipelines/breast-cancer.yaml", "--format", "svg"])
+    assert again.stdout == out.read_text()  # deterministic, same on stdout
+
+
+def test_graph_png_without_graphviz_names_the_package(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = tmp_path / "dag.png"
+    result = runner.invoke(app, ["graph", "pipelines/breast-cancer.yaml", "--format", "png", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "Graphviz's `dot` command is not installed (package: graphviz)" in result.stderr
+    assert "apt-get install graphviz" in result.stderr and "--format svg" in result.stderr
+    assert not out.exists()
+    no_file = runner.invoke(app, ["graph", "pipelines/breast-cancer.yaml", "--format", "png"])
+    assert no_file.exit_code == 1 and "give -o FILE.png" in no_file.stderr

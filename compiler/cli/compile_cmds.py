@@ -82,18 +82,37 @@ def compile_(
 @app.command()
 def graph(
     file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
-    format: Annotated[GraphFmt, typer.Option("--format", help="mermaid (renders in GitHub PRs) or dot (Graphviz).")] = GraphFmt.mermaid,
+    format: Annotated[GraphFmt, typer.Option("--format", help="mermaid (renders in GitHub PRs), dot (Graphviz source), svg (a picture, needs nothing installed) or png (runs Graphviz's dot).")] = GraphFmt.mermaid,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the graph here (default: stdout; png needs it).")] = None,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
 ):
     """Print the step DAG, with condition branches labelled.
 
-    Example: [bold]mlpc graph pipelines/breast-cancer.yaml --format mermaid[/bold]
+    Example: [bold]mlpc graph pipelines/breast-cancer.yaml --format svg -o dag.svg[/bold]
     """
-    from ..graphviz import to_dot, to_mermaid
+    from ..graphviz import GRAPHVIZ_HINT, dot_to_png, to_dot, to_mermaid
 
+    if format == GraphFmt.png and output is None:
+        typer.echo("error: --format png writes a binary picture: give -o FILE.png", err=True)
+        raise typer.Exit(1)
     res = compile_or_exit(file, var, vars_file)
-    typer.echo(to_mermaid(res.graph) if format == GraphFmt.mermaid else to_dot(res.graph, res.pipeline.name))
+    if format == GraphFmt.svg:
+        from ..graph_svg import to_svg
+
+        data = to_svg(res.graph, res.pipeline.name)
+    elif format == GraphFmt.png:
+        data, err = dot_to_png(to_dot(res.graph, res.pipeline.name))
+        if err:
+            typer.echo(f"error: {err}\n    hint: {GRAPHVIZ_HINT}", err=True)
+            raise typer.Exit(1)
+    else:
+        data = (to_mermaid(res.graph) if format == GraphFmt.mermaid else to_dot(res.graph, res.pipeline.name)) + "\n"
+    if output is None:
+        sys.stdout.write(data)
+    else:
+        _atomic_write(output, data)
+        typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -107,7 +126,7 @@ def schema():
     sys.stdout.write(schema_text())
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     """All or nothing, the umask's mode, through symlinks, /dev/null written through (mlpc.atomicfile)."""
     from ..atomicfile import write_atomic
 

@@ -33,6 +33,8 @@ class DiffFmt(str, Enum):
 class GraphFmt(str, Enum):
     mermaid = "mermaid"
     dot = "dot"
+    svg = "svg"
+    png = "png"
 
 
 FmtOpt = Annotated[Fmt, typer.Option("--format", help="Output format.")]
