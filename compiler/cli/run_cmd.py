@@ -187,9 +187,6 @@ def data_put(
     from ..local.store import LocalStore, parse_s3_uri
     from ..local.workspace import Workspace
 
-    if not local:
-        _error("only the local store is supported: pass --local", "for S3 use: aws s3 cp SOURCE URI")
-        raise typer.Exit(1)
     target, err = parse_s3_uri(uri)
     if err or not source.exists():
         _error(err or f"no such file or folder: {source}")
@@ -209,25 +206,32 @@ def data_put(
 
 @data_app.command("ls")
 def data_ls(
-    uri: Annotated[str, typer.Argument(help="s3://bucket/prefix")],
+    uri: Annotated[Optional[str], typer.Argument(help="s3://bucket/prefix to list; none (or s3://) lists the buckets.")] = None,
     local: LocalOpt = False,
     workspace: WorkspaceOpt = None,
 ):
-    """List the objects under a prefix of the local object store.
+    """List the buckets, or the objects under a prefix, of the local object store (the store local
+    runs read and write; --local is accepted but not needed).
 
-    Example: [bold]mlpc data ls s3://my-bucket/raw/ --local[/bold]
+    Example: [bold]mlpc data ls[/bold] ; [bold]mlpc data ls s3://my-bucket/raw/[/bold]
     """
     from ..local.store import LocalStore, parse_s3_uri
     from ..local.workspace import Workspace
 
-    if not local:
-        _error("only the local store is supported: pass --local", "for S3 use: aws s3 ls URI")
-        raise typer.Exit(1)
+    store = LocalStore(Workspace.at(workspace).s3_dir)
+    if uri in (None, "", "s3://"):
+        buckets = sorted(p.name for p in store.root.iterdir() if p.is_dir()) if store.root.is_dir() else []
+        if not buckets:
+            _error(f"the local store has no buckets yet ({store.root})",
+                   "mlpc run --local seeds it; or: mlpc data put FILE s3://BUCKET/KEY")
+            raise typer.Exit(1)
+        for name in buckets:
+            typer.echo(f"s3://{name}/")
+        return
     target, err = parse_s3_uri(uri)
     if err:
         _error(err)
         raise typer.Exit(1)
-    store = LocalStore(Workspace.at(workspace).s3_dir)
     if store.is_object(target):
         typer.echo(f"{target}  {store.path_of(target).stat().st_size} bytes")
         return

@@ -197,3 +197,16 @@ def test_example_pipeline_end_to_end(tmp_path, monkeypatch):
     assert res.exit_code == 1
     assert "error: Fail step AccuracyTooLow reached: Model accuracy is below the threshold of 0.999" in res.stderr
     assert len(Registry(Workspace.at(tmp_path / ".mlpc").db_path).list("breast-cancer-models")) == 1
+
+
+def test_data_ls_lists_buckets_and_needs_no_local_flag(tmp_path):
+    ws = tmp_path / "ws"
+    empty = mlpc("data", "ls", "--workspace", ws)
+    assert empty.exit_code == 1 and "the local store has no buckets yet" in empty.stderr
+    assert mlpc("data", "put", RAW_CSV, "s3://b-one/raw/bc.csv", "--workspace", ws).exit_code == 0
+    assert mlpc("data", "put", RAW_CSV, "s3://a-two/x.csv", "--workspace", ws).exit_code == 0
+    res = mlpc("data", "ls", "--workspace", ws)
+    assert res.exit_code == 0 and res.stdout.splitlines() == ["s3://a-two/", "s3://b-one/"]
+    assert mlpc("data", "ls", "s3://", "--workspace", ws).stdout == res.stdout
+    res = mlpc("data", "ls", "s3://b-one/raw/", "--workspace", ws)
+    assert res.exit_code == 0 and "s3://b-one/raw/bc.csv" in res.stdout
