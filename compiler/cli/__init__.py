@@ -13,7 +13,7 @@ import sys
 MODULES = ("compile_cmds", "run_cmd", "aws_cmds", "registry_cmds", "lint_cmd")
 COMMAND_MODULE = {
     "validate": "compile_cmds", "lint": "lint_cmd", "compile": "compile_cmds", "graph": "compile_cmds", "schema": "compile_cmds",
-    "run": "run_cmd", "data": "run_cmd",
+    "run": "run_cmd", "data": "run_cmd", "workspace": "run_cmd",
     "upsert": "aws_cmds", "start": "aws_cmds", "stop": "aws_cmds", "diff": "aws_cmds", "delete": "aws_cmds",
     "init": "aws_cmds",
     "executions": "registry_cmds", "models": "registry_cmds",

@@ -15,7 +15,7 @@ app.add_typer(data_app, name="data")
 
 WorkspaceOpt = Annotated[Optional[Path], typer.Option(
     "--workspace",
-    help="Workspace folder: object store, execution records, logs, model registry (default: .mlpc/ here).")]
+    help="Workspace folder: object store, execution records, logs, model registry (default: $MLPC_WORKSPACE, else the project's .mlpc/: the nearest one above, or at the git work tree's top).")]
 LocalOpt = Annotated[bool, typer.Option("--local", help="Use this machine (no Docker, no AWS).")]
 
 
@@ -53,7 +53,7 @@ def run(
     Example: [bold]mlpc run pipelines/breast-cancer.yaml --local --param AccuracyThreshold=0.9[/bold]
     """
     from ..local.session import run_compiled
-    from ..local.workspace import Workspace
+    from ..local.workspace import Workspace, start_for
     from .local_views import execution_summary, registered_lines, step_counts, steps_table
 
     if not local:
@@ -61,7 +61,7 @@ def run(
                f"mlpc run {file} --local (to run on SageMaker: mlpc upsert, then mlpc start)")
         raise typer.Exit(1)
     res = compile_or_exit(file, var, vars_file)
-    ws = Workspace.at(workspace)
+    ws = Workspace.at(workspace, start=start_for(file))
     view = _Progress()
     with view:
         result, errors = run_compiled(res, ws, param_pairs=param, stub_pairs=stub, use_cache=not no_cache,
@@ -241,3 +241,51 @@ def data_ls(
         raise typer.Exit(1)
     for rel, path in objects:
         typer.echo(f"{target.child(rel)}  {path.stat().st_size} bytes")
+
+
+# ------------------------------------------------------------------ workspace
+
+workspace_app = typer.Typer(help="The local workspace (.mlpc/): executions, object store, model registry.",
+                            no_args_is_help=True)
+app.add_typer(workspace_app, name="workspace")
+
+
+@workspace_app.command("prune")
+def workspace_prune(
+    keep: Annotated[Optional[int], typer.Option("--keep", min=0, help="Keep the newest N executions of each pipeline.")] = None,
+    older_than: Annotated[Optional[str], typer.Option("--older-than", help="Prune only executions started longer ago than this: 30d, 12h, 90m, 2w.")] = None,
+    pipeline: Annotated[Optional[str], typer.Option("--pipeline", help="Only this pipeline's executions.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be pruned; delete nothing.")] = False,
+    local: LocalOpt = False,
+    workspace: WorkspaceOpt = None,
+):
+    """Free the space old local executions hold: their records, logs and outputs in the local store.
+
+    Executions still running, and those whose outputs a registered model version uses, are kept.
+
+    Example: [bold]mlpc workspace prune --keep 5 --older-than 7d --local[/bold]
+    """
+    from ..local.prune import apply_prune, parse_duration, plan_prune
+    from ..local.workspace import Workspace
+
+    if keep is None and older_than is None:
+        _error("say what to prune: --keep N, --older-than DURATION, or both", "e.g. mlpc workspace prune --keep 5 --local")
+        raise typer.Exit(1)
+    age = None
+    if older_than is not None:
+        age = parse_duration(older_than)
+        if age is None:
+            _error(f"--older-than '{older_than}' is not a duration", "a number and a unit: 45s, 90m, 12h, 30d, 2w")
+            raise typer.Exit(1)
+    ws = Workspace.at(workspace)
+    plan = plan_prune(ws, keep, age, pipeline)
+    verb = "would prune" if dry_run else "pruned"
+    for eid, pipe, started, _paths in plan.prune:
+        typer.echo(f"{verb} {pipe} {eid} (started {started})")
+    for eid, why in plan.protected:
+        typer.echo(f"kept {eid}: {why}")
+    if not dry_run:
+        apply_prune(ws, plan)
+    typer.echo(f"{verb} {len(plan.prune)} execution{'s' if len(plan.prune) != 1 else ''}, "
+               f"{'would free' if dry_run else 'freed'} {plan.bytes / 1e6:.1f} MB; kept {plan.kept + len(plan.protected)} "
+               f"in {ws.root}")
