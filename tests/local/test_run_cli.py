@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -185,9 +186,14 @@ def test_data_put_and_ls(tmp_path):
 # ------------------------------------------------------------------ the README's main job
 
 def test_example_pipeline_end_to_end(tmp_path, monkeypatch):
-    """`mlpc run pipelines/breast-cancer.yaml --local`: both branches, default workspace .mlpc/ in the cwd."""
-    example = SCRIPTS.parent / "pipelines" / "breast-cancer.yaml"
+    """`mlpc run pipelines/breast-cancer.yaml --local` in a copy of the repo: both branches, the default
+    workspace .mlpc/ at the project's top."""
+    monkeypatch.delenv("MLPC_WORKSPACE", raising=False)
+    for folder in ("pipelines", "step_scripts"):
+        shutil.copytree(SCRIPTS.parent / folder, tmp_path / folder)
+    (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
+    example = Path("pipelines") / "breast-cancer.yaml"
     res = mlpc("run", example, "--local")
     assert res.exit_code == 0, res.output
     assert "registered breast-cancer-models version 1 (PendingManualApproval): accuracy 0." in res.stdout
