@@ -31,6 +31,23 @@ CREATE TABLE IF NOT EXISTS model_packages (
     status_reason TEXT,
     PRIMARY KEY (group_name, version)
 );
+CREATE TABLE IF NOT EXISTS model_package_evidence (
+    group_name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    model_metrics TEXT,
+    drift_check_baselines TEXT,
+    model_card TEXT,
+    customer_metadata TEXT,
+    lineage TEXT,
+    PRIMARY KEY (group_name, version)
+);
+CREATE TABLE IF NOT EXISTS model_package_history (
+    group_name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT
+);
 CREATE TABLE IF NOT EXISTS models (
     name TEXT PRIMARY KEY,
     containers TEXT NOT NULL,

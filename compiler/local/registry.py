@@ -14,6 +14,7 @@ from .db import connect
 from .records import now_iso
 
 APPROVAL_STATUSES = ("Approved", "Rejected", "PendingManualApproval")
+EVIDENCE_KEYS = ("model_metrics", "drift_check_baselines", "model_card", "customer_metadata", "lineage")
 ACCOUNT = "000000000000"
 
 
@@ -76,7 +77,9 @@ class Registry:
     # ------------------------------------------------------------------ packages
     def register(self, group: str, *, status: str, description: str | None, execution_id: str | None,
                  pipeline: str | None, step: str | None, image: str | None, model_data_url: str | None,
-                 inference_spec: dict, reports: dict) -> ModelPackage:
+                 inference_spec: dict, reports: dict, evidence: dict | None = None) -> ModelPackage:
+        """A new version. `evidence`: model_metrics, drift_check_baselines, model_card (as the
+        CreateModelPackage request has them, URIs resolved), customer_metadata, lineage."""
         metrics = {}
         for report in reports.values():
             for k, v in flat_metrics(report).items():
@@ -91,7 +94,34 @@ class Registry:
                 "INSERT INTO model_packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (group, version, arn, status, description, created, created, execution_id, pipeline, step, image,
                  model_data_url, json.dumps(inference_spec), json.dumps(metrics), json.dumps(reports), None))
+            ev = evidence or {}
+            conn.execute("INSERT INTO model_package_evidence VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (group, version, *(json.dumps(ev.get(k)) for k in EVIDENCE_KEYS)))
+            conn.execute("INSERT INTO model_package_history VALUES (?, ?, ?, ?, ?)",
+                         (group, version, created, status, "registered"))
         return self.get(group, version)[0]
+
+    def evidence(self, group: str, version: int) -> dict:
+        """model_metrics, drift_check_baselines, model_card, customer_metadata, lineage (None when absent)."""
+        with connect(self.db_path) as conn:
+            row = conn.execute("SELECT * FROM model_package_evidence WHERE group_name = ? AND version = ?",
+                               (group, version)).fetchone()
+        return {k: (json.loads(row[k]) if row and row[k] else None) for k in EVIDENCE_KEYS}
+
+    def history(self, group: str, version: int) -> list[dict]:
+        """Approval status changes of a version, oldest first: {time, status, reason}."""
+        with connect(self.db_path) as conn:
+            rows = conn.execute("SELECT time, status, reason FROM model_package_history WHERE group_name = ? "
+                                "AND version = ? ORDER BY rowid", (group, version)).fetchall()
+        return [dict(r) for r in rows]
+
+    def latest_approved_baselines(self, group: str) -> tuple[int, dict] | None:
+        """(version, DriftCheckBaselines) of the newest Approved version, as a check step looks it up."""
+        approved = [p for p in self.list(group) if p.status == "Approved"]
+        if not approved:
+            return None
+        newest = max(approved, key=lambda p: (p.created, p.version))
+        return newest.version, self.evidence(group, newest.version).get("drift_check_baselines") or {}
 
     def groups(self) -> list[str]:
         with connect(self.db_path) as conn:
@@ -125,8 +155,11 @@ class Registry:
         if err:
             return None, err
         with connect(self.db_path) as conn:
+            when = now_iso()
             conn.execute("UPDATE model_packages SET status = ?, status_reason = ?, updated = ? "
-                         "WHERE group_name = ? AND version = ?", (status, reason, now_iso(), group, version))
+                         "WHERE group_name = ? AND version = ?", (status, reason, when, group, version))
+            conn.execute("INSERT INTO model_package_history VALUES (?, ?, ?, ?, ?)",
+                         (group, version, when, status, reason))
         return self.get(group, version)
 
     # ------------------------------------------------------------------ models

@@ -10,6 +10,7 @@ starts; steps never started are NotStarted. Progress is reported through
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 import os
@@ -78,7 +79,8 @@ class _Run:
         self.registry = Registry(ws.db_path, options.region)
         self.cache = StepCache(ws.db_path)
         eid = new_execution_id()
-        self.info = ExecutionInfo(eid, options.pipeline_name, options.region, now_iso())
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        self.info = ExecutionInfo(eid, options.pipeline_name, options.region, now_iso(), digest)
         self.props: dict = {}
         self.security: dict = {}  # step -> the security settings its job asked for
         self.lock = threading.Lock()
@@ -127,6 +129,13 @@ class _Run:
         with self.lock:
             return next((p for p in self.props.values() if isinstance(p, dict) and p.get("ModelName") == name
                          and "ModelArn" in p), None)
+
+    def executed_steps(self) -> dict:
+        with self.lock:
+            return dict(self.props)
+
+    def execution_parameters(self) -> dict:
+        return dict(self.params)
 
     def read_object(self, uri):
         parsed, err = parse_s3_uri(uri)

@@ -29,6 +29,7 @@ class ExecutionInfo:
     pipeline: str
     region: str
     started: str
+    definition_sha256: str = ""
 
     @property
     def pipeline_arn(self) -> str:

@@ -14,12 +14,21 @@ from .base import (StepContext, base_env, collect_output, failed, failure_tail, 
 
 
 def run(ctx: StepContext, args: dict):
-    root = ctx.step_dir / "opt_ml"
     app = args.get("AppSpecification") or {}
     argv = list(app.get("ContainerEntrypoint") or []) + [str(a) for a in app.get("ContainerArguments") or []]
     if not app.get("ContainerEntrypoint"):
         return failed(f"AppSpecification has no ContainerEntrypoint: the image's own entrypoint "
                       f"({app.get('ImageUri')}) cannot run locally; give the step a command")
+    return run_job(ctx, args, python_argv(argv))
+
+
+def run_job(ctx: StepContext, args: dict, argv: list, extra_env: dict | None = None, prepare=None):
+    """Run a processing job's command with its inputs staged and its outputs collected.
+
+    `prepare(root)` may stage more files under the job's /opt/ml (check steps: a baseline, a model)
+    and returns an error or None; `extra_env` is added to the job's Environment.
+    """
+    root = ctx.step_dir / "opt_ml"
     for i, item in enumerate(args.get("ProcessingInputs") or []):
         name = item.get("InputName") or f"input-{i + 1}"
         s3 = item.get("S3Input")
@@ -45,10 +54,14 @@ def run(ctx: StepContext, args: dict):
         dest.mkdir(parents=True, exist_ok=True)
         out_dirs.append((out.get("OutputName"), dest, s3.get("S3Uri")))
     (root / "config").mkdir(parents=True, exist_ok=True)
-    env = base_env({**(args.get("Environment") or {}), "PROCESSING_JOB_NAME": ctx.job_name})
+    if prepare is not None:
+        err = prepare(root)
+        if err:
+            return failed(err)
+    env = base_env({**(args.get("Environment") or {}), **(extra_env or {}), "PROCESSING_JOB_NAME": ctx.job_name})
     timeout = max_runtime(args)
     start = now_iso()
-    run_, err = run_script(ctx, root, python_argv(argv), env, timeout=timeout)
+    run_, err = run_script(ctx, root, argv, env, timeout=timeout)
     if err:
         return failed(err)
     if not run_.ok:
