@@ -208,8 +208,13 @@ def show_local_models(workspace, group: str | None, fmt: str = "text") -> int:
     ws = _ws(workspace)
     reg = Registry(ws.db_path)
     packages = reg.list(group) if ws.db_path.exists() else []
+    from ..evidence import live_version
+
+    live = {(g, live_version([{"version": p.version, "status": p.status, "created": p.created}
+                               for p in packages if p.group == g])) for g in {p.group for p in packages}}
     if fmt == "json":
-        typer.echo(json.dumps([p.to_json() for p in packages], indent=2, sort_keys=True))
+        typer.echo(json.dumps([{**p.to_json(), "live": (p.group, p.version) in live} for p in packages],
+                              indent=2, sort_keys=True))
         return 0
     if not packages:
         groups = reg.groups() if ws.db_path.exists() else []
@@ -219,10 +224,11 @@ def show_local_models(workspace, group: str | None, fmt: str = "text") -> int:
     names = {k for p in packages for k in p.metrics}
     metric_names = [m for m in ("accuracy", "auc", "f1", "rmse", "mse") if m in names][:3] or sorted(names)[:3]
     t = Table(title=f"local model registry: {group or 'all groups'}", title_justify="left")
-    for col in ([] if group else ["Group"]) + ["Version", "Status", *metric_names, "Created", "Execution"]:
+    for col in ([] if group else ["Group"]) + ["Version", "Status", "Live", *metric_names, "Created", "Execution"]:
         t.add_column(col, no_wrap=True)
     for p in packages:
         t.add_row(*([] if group else [p.group]), str(p.version), _status(p.status),
+                  "live" if (p.group, p.version) in live else "",
                   *[f"{p.metrics[m]:.4g}" if m in p.metrics else "-" for m in metric_names],
                   _short_time(p.created), p.execution_id or "-")
     _console().print(t)

@@ -138,3 +138,5 @@ def models_reject(group: GroupArg, version: VersionArg, reason: ReasonOpt = None
 
 
 # ------------------------------------------------------------------ delete / init
+
+from . import evidence_cmds  # noqa: E402,F401  (models card / history / rollback)

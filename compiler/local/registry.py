@@ -162,6 +162,31 @@ class Registry:
                          (group, version, when, status, reason))
         return self.get(group, version)
 
+    # ------------------------------------------------------------------ evidence
+    def facts(self, group: str, version: int) -> tuple[dict | None, str | None]:
+        """The facts of mlpc.evidence.audit_record for one version."""
+        from ..evidence import flatten_uris
+
+        pkg, err = self.get(group, version)
+        if err:
+            return None, err
+        ev = self.evidence(group, version)
+        return {"group": group, "version": version, "arn": pkg.arn, "status": pkg.status, "created": pkg.created,
+                "approval_description": pkg.status_reason, "history": self.history(group, version),
+                "model_card": ev["model_card"], "reports": pkg.reports,
+                "model_metrics": flatten_uris(ev["model_metrics"]),
+                "drift_baselines": flatten_uris(ev["drift_check_baselines"]), "lineage": ev["lineage"] or {}}, None
+
+    def versions(self, group: str) -> list[dict]:
+        """{version, status, created, metrics} per version (mlpc.evidence's history and rollback input)."""
+        return [{"version": p.version, "status": p.status, "created": p.created, "metrics": p.metrics}
+                for p in self.list(group)]
+
+    def ever_approved(self, group: str) -> set:
+        with connect(self.db_path) as conn:
+            return {r[0] for r in conn.execute("SELECT DISTINCT version FROM model_package_history "
+                                               "WHERE group_name = ? AND status = 'Approved'", (group,))}
+
     # ------------------------------------------------------------------ models
     def create_model(self, name: str, containers: list, execution_id: str | None, step: str | None) -> LocalModel:
         with connect(self.db_path) as conn:
