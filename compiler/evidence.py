@@ -152,7 +152,7 @@ def sections(record: dict) -> list:
                            r["note"] or "") for r in record["bias_metrics"]] or ["No bias reports."],
          ("stage", "facet", "metric", "value", "note")),
         ("Explainability (top features)", [(f["feature"], _num(f["mean_abs_shap"])) for f in record["top_features"]]
-         or ["No explainability report."], ("feature", "mean |SHAP|")),
+         or ["No explainability report."], ("feature", "mean abs SHAP")),
         ("Data quality", ([(f["name"], f["type"], _num(f["missing"]), f["summary"]) for f in dq["features"]]
                           if dq else ["No data quality statistics."]), ("feature", "type", "missing", "summary")),
         ("Lineage", [(k, ", ".join(v) if isinstance(v, list) else _num(v)) for k, v in (

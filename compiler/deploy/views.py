@@ -40,9 +40,9 @@ def models_table(group: str, versions: list) -> tuple:
     for v in versions:
         metrics = ", ".join(f"{k}={_num(x)}" for k, x in sorted(v["metrics"].items())[:4])
         commit = (v.get("source_commit") or "")[:12]
-        rows.append((str(v["version"]), v["status"] or "", "live" if v.get("live") else "", _short(v.get("created")),
-                     metrics, commit))
-    return (f"model package group {group}", ("version", "status", "live", "created", "metrics", "source commit"), rows)
+        status = (v["status"] or "") + (" (live)" if v.get("live") else "")
+        rows.append((str(v["version"]), status, _short(v.get("created")), metrics, commit))
+    return (f"model package group {group}", ("version", "status", "created", "metrics", "source commit"), rows)
 
 
 def _num(x) -> str:

@@ -186,9 +186,10 @@ def data_violations(df, stats, base_stats, base_constraints):
                                                       f"in {domains}. Observed: {share * 100:.2f}%.")
         if dist.get("perform_comparison", "Enabled") == "Enabled" and name in base_dists:
             base, now = base_dists[name], cur[name]
-            if "numerical_statistics" in base and "numerical_statistics" in now:
+            if "numerical_statistics" in base:  # compared on the values that are numbers
                 sketch = base["numerical_statistics"]["distribution"]["kll"]["sketch"]["data"]
-                d = ecdf_distance([v for level in sketch for v in level], values.astype(float))
+                numbers = pd.to_numeric(values, errors="coerce").dropna()
+                d = ecdf_distance([v for level in sketch for v in level], numbers)
                 limit = float(dist.get("comparison_threshold", 0.1))
             elif "string_statistics" in base and "string_statistics" in now:
                 d = categorical_distance(base["string_statistics"]["distribution"]["categorical"]["buckets"],
