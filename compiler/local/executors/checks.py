@@ -55,7 +55,6 @@ CHECK_KINDS = {
     "MODEL_EXPLAINABILITY": CheckKind("clarify.py", {"Constraints": "analysis.json"},
                                       {"Constraints": ("Explainability", "Constraints")}, needs_model=True),
 }
-DEFINITION_TYPES = ("QualityCheck", "ClarifyCheck")  # the definition Types this module runs
 FLAG_DEFAULTS = {"SkipCheck": False, "RegisterNewBaseline": False, "FailOnViolation": True}
 
 
