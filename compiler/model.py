@@ -156,6 +156,7 @@ def _check_schedule(name: str, spec: dict, params: dict) -> list[Diagnostic]:
     if not SCHEDULE_NAME.fullmatch(name):
         out.append(Diagnostic("M010", f"schedule name '{name}' is not a valid EventBridge Scheduler name", path=path,
                               hint="1-64 letters, digits, '-', '_' or '.'", at_key=True))
+    out += _check_schedule_timing(name, spec, path)
     for pname, value in (spec.get("parameters") or {}).items():
         ppath = path + ("parameters", pname)
         param = params.get(pname)
@@ -175,6 +176,25 @@ def _check_schedule(name: str, spec: dict, params: dict) -> list[Diagnostic]:
         if err:
             out.append(Diagnostic("M012", f"schedule '{name}' parameter '{pname}': {err}", path=ppath,
                                   hint=f"'{pname}' is declared as {_article(param.type)} {param.type}"))
+    return out
+
+
+def _check_schedule_timing(name: str, spec: dict, path: tuple) -> list[Diagnostic]:
+    """The expression and time zone as EventBridge Scheduler will judge them (see schedule_expr)."""
+    from .schedule_expr import check_expression, check_timezone
+
+    out = []
+    err, hint = check_expression(spec["expression"])
+    if err:
+        out.append(Diagnostic("M013", f"schedule '{name}': {err}", path=path + ("expression",), hint=hint))
+    if spec.get("timezone") is not None:
+        tz_err = check_timezone(spec["timezone"])
+        if tz_err:
+            from .diagnostics import did_you_mean
+            from zoneinfo import available_timezones
+
+            out.append(Diagnostic("M014", f"schedule '{name}': {tz_err}", path=path + ("timezone",),
+                                  hint=did_you_mean(spec["timezone"], available_timezones()) or "e.g. UTC, Europe/Berlin"))
     return out
 
 

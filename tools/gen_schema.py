@@ -19,10 +19,11 @@ step = {"type": "object", "required": ["type"], "properties": {"type": common["t
         "allOf": [{"if": {"properties": {"type": {"const": k}}, "required": ["type"]}, "then": {"$ref": f"#/$defs/{k}"}} for k in defs]}
 param = obj({"type": S(enum=["String","Integer","Float","Boolean"]), "default": {"type": ["string","number","boolean"]},
              "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S()}, ["type"])
+ROLE_ARN = "^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$"  # an IAM role ARN; also checked on --role / --schedule-role
 schedule = obj({"expression": S(pattern="^(cron|rate|at)\\(.+\\)$", description="cron(...), rate(...) or at(...)"),
                 "timezone": S(), "parameters": {"type": "object", "additionalProperties": {"type": ["string","number","boolean"]}},
                 "enabled": B, "description": S(maxLength=512),
-                "role": S(pattern="^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$",
+                "role": S(pattern=ROLE_ARN,
                           description="an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) that EventBridge Scheduler assumes to start the pipeline; default: the pipeline's role")},
                 ["expression"])
 notification = obj({
@@ -48,7 +49,9 @@ schema = {
   "properties": {
     "vars": {"type": "object", "description": "Compile-time template variables ({{ name }}) and their defaults; override with --var/--vars-file",
              "additionalProperties": {"type": ["string","number","boolean"]}},
-    "pipeline": obj({"name": S(minLength=1), "description": S(), "display_name": S(), "role": S(), "bucket": S(),
+    "pipeline": obj({"name": S(minLength=1), "description": S(), "display_name": S(),
+                     "role": S(pattern=ROLE_ARN, **{"x-expected": "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"}),
+                     "bucket": S(),
                      "region": S(), "tags": {"type": "object", "additionalProperties": S()}, "security": security,
                      "local": obj({"data": {"type": "object", "description": "s3 URI -> local path (relative to this file) seeded into the local store by `mlpc run --local`",
                                             "additionalProperties": S()}})}, ["name", "role", "bucket"]),

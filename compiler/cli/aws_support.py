@@ -1,8 +1,9 @@
-"""Helpers the AWS-facing commands share: error translation, clients, tables, waiting."""
+"""Helpers the AWS-facing commands share: error translation, clients, tables, waiting (wait_view)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 
@@ -41,6 +42,28 @@ def connect(profile: str | None, region: str | None):
     from ..deploy.session import connect as make
 
     return make(profile, region)
+
+
+ROLE_ARN = re.compile(r"arn:aws[a-z\-]*:iam::\d{12}:role/.+")  # as the schema's pipeline.role / schedules.*.role
+
+
+def role_or_exit(value: str | None, option: str) -> str | None:
+    """--role / --schedule-role must be IAM role ARNs, checked before any AWS call."""
+    if value is not None and not ROLE_ARN.fullmatch(value):
+        fail(f"{option} '{value}' is not an IAM role ARN", "arn:aws:iam::ACCOUNT:role/NAME")
+    return value
+
+
+def region_or_exit(region: str | None, res) -> str:
+    """The region to deploy to. A --region other than the one FILE was compiled for is refused:
+    its image URIs (and ECR accounts) are that region's."""
+    compiled = res.pipeline.region
+    if region and region != compiled:
+        fail(f"--region {region} differs from the region {res.file} is compiled for ({compiled}); "
+             "its image URIs would be the wrong region's",
+             f"compile it for {region} (e.g. --var region={region} when pipeline.region is templated, or set "
+             f"pipeline.region), or drop --region")
+    return compiled
 
 
 def is_file(target: str) -> bool:
@@ -83,27 +106,10 @@ def print_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
 
 
-def wait_and_exit(aws, arn: str, poll: float) -> None:
-    """Live step view until the execution ends; exit 0 on Succeeded, else 1 with each failed step's reason."""
-    from rich.console import Console
-    from rich.live import Live
+def wait_and_exit(aws, arns, poll: float, timeout: float | None = None) -> None:
+    from .wait_view import wait_and_exit as follow
 
-    from ..deploy.executions import watch
-    from ..deploy.views import failed_step_lines, steps_table
-
-    snap = None
-    with cli_errors(), Live(console=Console(), auto_refresh=False) as live:
-        for snap in watch(aws.sagemaker, arn, poll):
-            title = f"execution {arn.rsplit('/', 1)[-1]}: {snap.status}"
-            live.update(rich_table(steps_table(title, list(snap.steps))), refresh=True)
-    if snap.status == "Succeeded":
-        typer.echo(f"execution {arn.rsplit('/', 1)[-1]} succeeded")
-        raise typer.Exit(0)
-    typer.echo(f"error: execution {arn.rsplit('/', 1)[-1]} {snap.status.lower()}"
-               + (f": {snap.failure_reason}" if snap.failure_reason else ""), err=True)
-    for line in failed_step_lines(snap):
-        typer.echo(line, err=True)
-    raise typer.Exit(1)
+    follow(aws, arns, poll, timeout)
 
 
 def run_local_view(fn_name: str, *args) -> None:

@@ -38,3 +38,5 @@ class GraphFmt(str, Enum):
 
 
 FmtOpt = Annotated[Fmt, typer.Option("--format", help="Output format.")]
+TimeoutOpt = Annotated[Optional[float], typer.Option("--timeout", help="With --wait: stop waiting after this many seconds and exit 124 (the execution keeps running).")]
+GitCommitOpt = Annotated[Optional[str], typer.Option("--git-commit", help="Source commit to record (tags, the GitCommit parameter, the output); default: .git, else CODEBUILD_RESOLVED_SOURCE_VERSION, GITHUB_SHA or CI_COMMIT_SHA.")]

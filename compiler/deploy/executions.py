@@ -149,9 +149,31 @@ class Snapshot:
         return [s for s in self.steps if s["status"] in FAILED_STEP_STATUSES]
 
 
-def watch(sm, arn: str, poll_seconds: float = 15.0, sleep=time.sleep, timeout_seconds: float | None = None):
-    """Yield a Snapshot every poll until the execution ends (the last one yielded is terminal)."""
-    waited = 0.0
+class WaitTimeout(AwsError):
+    """--timeout ran out while the execution was still running (it keeps running)."""
+
+    def __init__(self, arn: str, status: str, waited: float):
+        name, exec_id = pipeline_and_id(arn)
+        super().__init__(f"execution {exec_id} still {status} after {int(waited)}s (--timeout); it keeps running",
+                         f"follow it with `mlpc executions describe {name} {exec_id}`, "
+                         f"stop it with `mlpc stop {name} {exec_id}`", "WaitTimeout")
+
+
+def pipeline_and_id(arn: str) -> tuple[str, str]:
+    """arn:...:pipeline/NAME/execution/ID -> (NAME, ID)."""
+    tail = arn.split(":pipeline/", 1)[-1]
+    name, _, exec_id = tail.partition("/execution/")
+    return name, exec_id or arn.rsplit("/", 1)[-1]
+
+
+def _pause(seconds: float) -> None:  # tests replace this (never time.sleep itself: moto's threads use it)
+    time.sleep(seconds)
+
+
+def watch(sm, arn: str, poll_seconds: float = 15.0, timeout_seconds: float | None = None, clock=time.monotonic):
+    """Yield a Snapshot every poll until the execution ends (the last one yielded is terminal);
+    raise WaitTimeout once timeout_seconds have passed with the execution still running."""
+    began = clock()
     while True:
         with aws_errors():
             e = sm.describe_pipeline_execution(PipelineExecutionArn=arn)
@@ -160,11 +182,21 @@ def watch(sm, arn: str, poll_seconds: float = 15.0, sleep=time.sleep, timeout_se
         yield snap
         if snap.done:
             return
+        waited = clock() - began
         if timeout_seconds is not None and waited >= timeout_seconds:
-            raise AwsError(f"execution still {snap.status} after {int(waited)}s", "follow it with "
-                           f"`mlpc executions describe NAME {arn.rsplit('/', 1)[-1]}`", "WaitTimeout")
-        sleep(poll_seconds)
-        waited += poll_seconds
+            raise WaitTimeout(arn, snap.status, waited)
+        _pause(poll_seconds)
+
+
+def status_changes(previous: dict, snap: Snapshot) -> tuple[dict, list]:
+    """What changed since the previous poll, for line-by-line logs: (state now, [(what, status, note)]).
+    `what` is a step name, or '' for the execution itself."""
+    now = {"": snap.status}
+    now.update({s["name"]: s["status"] for s in snap.steps})
+    notes = {s["name"]: ("cache hit" if s.get("cache_hit") else s.get("failure_reason") or "") for s in snap.steps}
+    notes[""] = snap.failure_reason or ""
+    changes = [(k, v, notes.get(k, "")) for k, v in now.items() if previous.get(k) != v]
+    return now, changes
 
 
 def _iso(value) -> str | None:

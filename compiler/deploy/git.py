@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -57,6 +58,32 @@ def current_commit(path: Path) -> str:
     except GitError:
         return "unknown"
     return sha + ("-dirty" if dirty else "")
+
+
+# CI systems that build without a .git folder still say which commit they build, in this order:
+# CodeBuild (a CodePipeline source artifact has no .git), GitHub Actions, GitLab CI.
+CI_COMMIT_VARIABLES = ("CODEBUILD_RESOLVED_SOURCE_VERSION", "GITHUB_SHA", "CI_COMMIT_SHA")
+# what a SageMaker tag value and a String parameter value both accept
+COMMIT_TEXT = re.compile(r"[0-9A-Za-z._:/=+@\-]{1,256}")
+
+
+def source_commit(path: Path, explicit: str | None = None, environ=None) -> tuple[str, str]:
+    """(commit, where it came from): --git-commit, else the .git of the file's repository, else the
+    first of CI_COMMIT_VARIABLES that is set, else ('unknown', 'none')."""
+    if explicit is not None:
+        if not COMMIT_TEXT.fullmatch(explicit):
+            raise GitError(f"--git-commit '{explicit}' is not a commit id",
+                           "pass the commit SHA, e.g. --git-commit \"$(git rev-parse HEAD)\"")
+        return explicit, "--git-commit"
+    commit = current_commit(path)
+    if commit != "unknown":
+        return commit, ".git"
+    env = os.environ if environ is None else environ
+    for var in CI_COMMIT_VARIABLES:
+        value = (env.get(var) or "").strip()
+        if value and COMMIT_TEXT.fullmatch(value):
+            return value, var
+    return "unknown", "none"
 
 
 def compile_at_ref(path: Path, ref: str, variables: dict | None = None, vars_files: list | None = None,

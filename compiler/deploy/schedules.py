@@ -9,21 +9,13 @@ pipeline deletes the group.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
+from .names import group_name
 from .session import AwsError, aws_errors, error_code
 
 ABSENT_CODES = ("ResourceNotFoundException",)
 DENIED_CODES = ("AccessDeniedException", "AccessDenied")
-
-
-def group_name(pipeline: str) -> str:
-    name = f"mlpc-{pipeline}"
-    if len(name) <= 64:
-        return name
-    digest = hashlib.sha256(pipeline.encode()).hexdigest()[:8]
-    return f"mlpc-{pipeline[:49]}-{digest}"
 
 
 def param_text(value) -> str:

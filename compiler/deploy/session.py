@@ -75,8 +75,8 @@ def translate(exc: Exception) -> AwsError:
     if isinstance(exc, AwsError):
         return exc
     from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
-                                     NoCredentialsError, NoRegionError, PartialCredentialsError, ProfileNotFound,
-                                     ReadTimeoutError)
+                                     NoCredentialsError, NoRegionError, ParamValidationError, PartialCredentialsError,
+                                     ProfileNotFound, ReadTimeoutError)
 
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return AwsError("no AWS credentials found", CREDENTIALS_HINT, "NoCredentials")
@@ -95,16 +95,24 @@ def translate(exc: Exception) -> AwsError:
         err = exc.response.get("Error", {})
         code = str(err.get("Code") or "ClientError")
         op = getattr(exc, "operation_name", "") or "request"
-        detail = str(err.get("Message") or "").strip().splitlines()[0:1]
+        detail = _one_line(str(err.get("Message") or ""))
         meaning, hint = CLIENT_ERRORS.get(code, (None, None))
         hint = OPERATION_HINTS.get((op, code), hint)
         text = f"{op} failed: " + (meaning or code)
         if detail:
-            text += f": {detail[0]}"
+            text += f": {detail}"
         return AwsError(text, hint, code)
+    if isinstance(exc, ParamValidationError):  # botocore's own request check: every problem it found, kept
+        return AwsError(_one_line(str(exc)), "this is a bug in mlpc or a value it did not check; please report it",
+                        "ParamValidation")
     if isinstance(exc, BotoCoreError):
-        return AwsError(str(exc).splitlines()[0], None, type(exc).__name__)
+        return AwsError(_one_line(str(exc)), None, type(exc).__name__)
     raise exc
+
+
+def _one_line(text: str) -> str:
+    """A multi-line message (botocore lists each validation problem on its own line) on one line, all kept."""
+    return "; ".join(line.strip() for line in text.strip().splitlines() if line.strip()).replace(":; ", ": ")
 
 
 @contextmanager
