@@ -10,13 +10,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ("compile_cmds", "run_cmd", "upsert_cmd", "diff_cmd", "aws_cmds", "registry_cmds", "lint_cmd")
+MODULES = ("compile_cmds", "run_cmd", "upsert_cmd", "diff_cmd", "aws_cmds", "registry_cmds", "lint_cmd", "ci_cmds")
 COMMAND_MODULE = {
     "validate": "compile_cmds", "lint": "lint_cmd", "compile": "compile_cmds", "graph": "compile_cmds", "schema": "compile_cmds",
     "run": "run_cmd", "data": "run_cmd", "workspace": "run_cmd",
     "upsert": "upsert_cmd", "start": "aws_cmds", "stop": "aws_cmds", "diff": "diff_cmd", "delete": "aws_cmds",
     "init": "aws_cmds",
-    "executions": "registry_cmds", "models": "registry_cmds",
+    "executions": "registry_cmds", "models": "registry_cmds", "ci": "ci_cmds",
 }
 
 

@@ -7,7 +7,7 @@ AwsError (one line + hint) and exits 1 without a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -112,43 +112,61 @@ def stop(
 @app.command()
 def delete(
     target: Annotated[str, typer.Argument(help="Pipeline YAML file or deployed pipeline name.")],
-    model_packages: Annotated[bool, typer.Option("--model-packages", help="Also delete the model package groups its RegisterModel steps use, with every version.")] = False,
-    artifacts: Annotated[bool, typer.Option("--artifacts", help="Also delete everything under s3://BUCKET/PIPELINE/.")] = False,
+    model_packages: Annotated[bool, typer.Option("--model-packages", help="Also delete the model package groups its RegisterModel steps use, with every version (Approved ones are listed apart).")] = False,
+    artifacts: Annotated[bool, typer.Option("--artifacts", help="Also delete under s3://BUCKET/PIPELINE/, keeping the prefixes the pipeline reads as inputs.")] = False,
+    include_input: Annotated[Optional[List[str]], typer.Option("--include-input", help="With --artifacts: also delete this input prefix (s3://...; repeatable).")] = None,
+    ci: Annotated[bool, typer.Option("--ci", help="Also delete the CloudFormation stack mlpc ci codepipeline generated (mlpc-ci-PIPELINE), emptying its artifact bucket.")] = False,
+    stop_executions: Annotated[bool, typer.Option("--stop-executions", help="Stop running executions first (without it, delete refuses while one runs).")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
     profile: ProfileOpt = None,
     region: RegionOpt = None,
 ):
-    """Delete a pipeline, its schedules and notification rules; optionally its model packages and S3 artifacts.
+    """Delete a pipeline, its schedules and notification rules; optionally its model packages, S3 artifacts and CI stack.
+    The pipeline goes last, so a rerun after a failure finds the rest through it.
 
-    Example: [bold]mlpc delete pipelines/breast-cancer.yaml --model-packages --artifacts --yes[/bold]
+    Example: [bold]mlpc delete pipelines/breast-cancer.yaml --model-packages --artifacts --ci --yes[/bold]
     """
     from ..deploy.cleanup import apply_delete, describe_delete, plan_delete
 
     definition = bucket = None
     name = target
+    if include_input and not artifacts:
+        fail("--include-input goes with --artifacts", "e.g. mlpc delete FILE --artifacts --include-input s3://B/P/raw/")
     if is_file(target):
         res = compile_or_exit(Path(target), var, vars_file)
         name, definition, bucket = res.pipeline.name, res.definition, res.pipeline.bucket
         region = region_or_exit(region, res)
     with cli_errors():
         aws = aws_support.connect(profile, region)
-        plan = plan_delete(aws, name, definition, bucket, model_packages, artifacts)
+        plan = plan_delete(aws, name, definition, bucket, model_packages, artifacts, tuple(include_input or ()), ci)
     if plan.empty:
         typer.echo(f"nothing to delete for {name}")
+        if (model_packages or artifacts) and definition is None and not plan.pipeline_arn:
+            typer.echo("note: the pipeline is gone, so its model package groups and bucket are unknown; "
+                       "pass the pipeline FILE to find them", err=True)
         return
+    if plan.running and not stop_executions:
+        ids = " ".join(a.rsplit("/", 1)[-1] for a in plan.running)
+        fail(f"pipeline '{name}' has {len(plan.running)} running execution(s): {ids}; nothing was deleted",
+             f"wait for them, stop them (mlpc stop {name} EXECUTION_ID), or pass --stop-executions")
     typer.echo("will delete:\n" + "\n".join(f"  {line}" for line in describe_delete(plan)))
-    if artifacts and not plan.bucket:
+    if (model_packages or artifacts) and definition is None and not plan.pipeline_arn:
+        typer.echo("note: the pipeline is gone, so its model package groups and bucket are unknown; "
+                   "pass the pipeline FILE to find them", err=True)
+    elif artifacts and not plan.bucket:
         typer.echo("note: no bucket known for the artifacts; pass the pipeline FILE to delete them", err=True)
     if not yes and not typer.confirm("Delete these?", default=False):
         typer.echo("aborted: nothing was deleted", err=True)
         raise typer.Exit(1)
     with cli_errors():
-        done = apply_delete(aws, plan)
+        done = apply_delete(aws, plan, stop_running=stop_executions)
     rules = f"{done['notifications']} notification rule(s), " if done["notifications"] else ""
+    extra = (f", {done['stopped']} execution(s) stopped" if done["stopped"] else "") + \
+        (", CI stack deleted" if done["ci_stack"] else "")
     typer.echo(f"deleted: pipeline {'yes' if done['pipeline'] else 'already gone'}, {done['schedules']} schedule(s), {rules}"
-               f"{done['model_packages']} model package version(s), {done['objects']} S3 object(s)")
+               f"{done['model_packages']} model package version(s), {done['objects']} S3 object(s){extra}")
 
 
 @app.command()
@@ -167,5 +185,12 @@ def init(
         written = write_init(directory, plan_init(directory, name, mlpc_source))
     for path in written:
         typer.echo(f"created {path}")
+    if not (mlpc_source or "").strip():
+        from ..ci.source import installed_source
+
+        if not installed_source():
+            typer.echo("note: no pinned mlpc source is known (this mlpc was not installed from a git commit or a wheel "
+                       "URL): buildspec.yml and the workflow stop with a message until MLPC_SOURCE is set in them; "
+                       "or rerun with --mlpc-source (see docs/deploy.md, Installing mlpc in CI)", err=True)
     yaml = next(p for p in written if p.suffix == ".yaml")
     typer.echo(f"next: mlpc validate {yaml} && mlpc run {yaml} --local")

@@ -10,7 +10,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .base import app
-from .options import Fmt, GraphFmt, VarOpt, VarsFileOpt
+from .options import GraphFmt, ValidateFmt, VarOpt, VarsFileOpt
 from .output import compile_or_exit, print_diagnostics, print_warnings
 
 
@@ -20,7 +20,7 @@ def validate(
     files: Annotated[List[Path], typer.Argument(help="Pipeline YAML files.")],
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
-    format: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt.text,
+    format: Annotated[ValidateFmt, typer.Option("--format", help="text, json, or junit (JUnit XML: a CI test report, one case per file).")] = ValidateFmt.text,
 ):
     """Run every check (YAML, schema, references, shapes, DAG, limits) without writing anything.
 
@@ -36,14 +36,18 @@ def validate(
         warnings = [] if res is None or diags else res.warnings
         failed |= bool(diags)
         results.append({"file": str(f), "ok": not diags, "diagnostics": [d.to_json() for d in diags + warnings]})
-        if format == Fmt.text:
+        if format == ValidateFmt.text:
             if diags:
                 print_diagnostics(diags)
             else:
                 print_warnings(warnings)
                 typer.echo(f"{f}: ok ({len(res.definition['Steps'])} top-level steps, {len(res.pipeline.steps)} in all)")
-    if format == Fmt.json:
+    if format == ValidateFmt.json:
         typer.echo(json.dumps(results, indent=2))
+    elif format == ValidateFmt.junit:
+        from ..ci.junit import validate_junit
+
+        typer.echo(validate_junit(results), nl=False)
     raise typer.Exit(1 if failed else 0)
 
 

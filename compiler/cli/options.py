@@ -24,6 +24,12 @@ class Fmt(str, Enum):
     json = "json"
 
 
+class ValidateFmt(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
 class DiffFmt(str, Enum):
     text = "text"
     markdown = "markdown"

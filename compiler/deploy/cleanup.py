@@ -1,9 +1,15 @@
-"""`mlpc delete`: the pipeline, its schedules and notification rules, optionally its model package versions
-and its S3 prefix.
+"""`mlpc delete`: the pipeline, its schedules and notification rules, optionally its model package
+versions, its S3 prefix and its CI stack.
 
-Plan from reads, show it, then apply in an order that stops triggers first
-(schedules, pipeline, packages, artifacts). Everything already gone is
-skipped, so rerunning after a failure converges.
+Plan from reads, show it, then apply in an order that stops triggers first (schedules, notification
+rules, running executions) and deletes the pipeline LAST: its definition and tags are the record of what else
+belongs to it (model package groups, the bucket), so a rerun after a partial failure still finds
+everything. What is found by name alone (the schedule group mlpc-NAME, notification rules, the CI stack mlpc-ci-NAME)
+is found even when the pipeline is gone. Everything already gone is skipped, so reruns converge.
+
+--artifacts deletes under s3://BUCKET/PIPELINE/ but keeps the prefixes the pipeline reads as
+inputs (parameter defaults, processing/training/transform inputs), unless one is named with
+--include-input: raw data often lives under the same prefix.
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import notifications, registry
+from .ci_stack import delete_ci_stack, find_ci_stack
 from .pipelines import TAG_BUCKET, delete_pipeline, get_deployed
 from .schedules import delete_schedule_group, group_name, read_group
-from .session import aws_errors
+from .session import AwsError, aws_errors, error_code
+
+RUNNING = ("Executing", "Stopping")
+INPUT_CONTAINERS = ("ProcessingInputs", "InputDataConfig", "TransformInput")
 
 
 @dataclass(frozen=True)
@@ -22,82 +32,172 @@ class DeletePlan:
     pipeline_arn: str | None
     schedules: tuple  # names in the pipeline's group
     schedule_group: str | None  # the group, when it exists
-    packages: dict  # group -> (arn, ...)
+    packages: dict  # group -> ((arn, version, status), ...)
     bucket: str | None
     prefix: str | None
     objects: int
+    kept_inputs: tuple = ()  # ((s3 uri, objects kept), ...)
+    running: tuple = ()  # ARNs of executions still running
+    ci_stack: dict | None = None
     rules: dict = None  # notification rule name -> spec as deployed
 
     @property
     def empty(self) -> bool:
         return not (self.pipeline_arn or self.schedule_group or any(self.packages.values()) or self.objects
-                    or self.rules)
+                    or self.ci_stack or self.rules)
+
+
+def input_uris(definition: dict) -> list:
+    """S3 URIs the pipeline reads as inputs: String parameter defaults and literal input URIs."""
+    from .diff import flatten_steps
+
+    out = [p["DefaultValue"] for p in (definition or {}).get("Parameters") or []
+           if isinstance(p.get("DefaultValue"), str) and p["DefaultValue"].startswith("s3://")]
+
+    def walk(value, inside: bool):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "S3Uri" and inside and isinstance(v, str) and v.startswith("s3://"):
+                    out.append(v)
+                walk(v, inside or k in INPUT_CONTAINERS)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, inside)
+
+    for step in flatten_steps(definition).values():
+        walk(step.get("Arguments") or {}, False)
+    return sorted(set(out))
+
+
+def protected_prefixes(definition: dict, bucket: str, name: str, include: tuple) -> list:
+    """Keys under s3://BUCKET/NAME/ that --artifacts keeps: inputs, minus mlpc's own code uploads
+    and whatever --include-input names."""
+    out = []
+    for uri in input_uris(definition):
+        if not uri.startswith(f"s3://{bucket}/{name}/") or uri.startswith(f"s3://{bucket}/{name}/code/"):
+            continue
+        if any(uri.startswith(i.rstrip("/")) for i in include):
+            continue
+        out.append(uri)
+    return out
 
 
 def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | None = None,
-                model_packages: bool = False, artifacts: bool = False) -> DeletePlan:
+                model_packages: bool = False, artifacts: bool = False, include_inputs: tuple = (),
+                ci: bool = False) -> DeletePlan:
     """definition/bucket come from the YAML when deleting by FILE; otherwise from the deployed pipeline."""
+    from .executions import list_executions
+
     deployed = get_deployed(aws.sagemaker, name)
+    running = ()
     if deployed is not None:
         definition = deployed.definition if definition is None else definition
         bucket = bucket or deployed.tags.get(TAG_BUCKET)
+        running = tuple(e["arn"] for e in list_executions(aws.sagemaker, name, 100) if e["status"] in RUNNING)
     group_exists, scheds = read_group(aws.scheduler, name)
-    rules = notifications.deployed_if_allowed(aws.events, name) or {}
     packages = {}
     if model_packages:
         for group in registry.register_groups(definition or {}):
-            arns = registry.list_package_arns(aws.sagemaker, group)
-            packages[group] = tuple(arns)
+            packages[group] = tuple(list_packages(aws.sagemaker, group))
     prefix = f"{name}/" if artifacts and bucket else None
-    objects = count_prefix(aws.s3, bucket, prefix) if prefix else 0
+    objects, kept = 0, ()
+    if prefix:
+        protected = protected_prefixes(definition or {}, bucket, name, tuple(include_inputs))
+        keys = list_keys(aws.s3, bucket, prefix)
+        kept = tuple((uri, sum(1 for k in keys if _under(k, bucket, uri))) for uri in protected)
+        objects = sum(1 for k in keys if not any(_under(k, bucket, uri) for uri in protected))
+    stack = find_ci_stack(aws.client("cloudformation"), name) if ci else None
+    rules = notifications.deployed_if_allowed(aws.events, name) or {}
     return DeletePlan(name, deployed.arn if deployed else None, tuple(sorted(scheds)),
-                      group_name(name) if group_exists else None, packages, bucket, prefix, objects, rules)
+                      group_name(name) if group_exists else None, packages, bucket, prefix, objects, kept, running,
+                      stack, rules)
+
+
+def _under(key: str, bucket: str, uri: str) -> bool:
+    return f"s3://{bucket}/{key}".startswith(uri)
+
+
+def list_packages(sm, group: str) -> list:
+    """(arn, version, approval status) of each version in the group; [] when the group is gone."""
+    from botocore.exceptions import ClientError  # not at module level, as in the other deploy modules
+
+    out = []
+    with aws_errors():
+        try:
+            for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group):
+                out += [(s["ModelPackageArn"], s.get("ModelPackageVersion"), s.get("ModelApprovalStatus"))
+                        for s in page.get("ModelPackageSummaryList", [])]
+        except ClientError as exc:
+            if error_code(exc) not in ("ResourceNotFound", "ValidationException"):
+                raise
+    return out
 
 
 def describe_delete(plan: DeletePlan) -> list:
     lines = []
+    if plan.running:
+        lines.append(f"stop {len(plan.running)} running execution(s): "
+                     + ", ".join(a.rsplit("/", 1)[-1] for a in plan.running))
     if plan.schedule_group:
         lines.append(f"schedule group {plan.schedule_group} ({len(plan.schedules)} schedule(s): "
                      f"{', '.join(plan.schedules) or 'none'})")
     for rule, spec in sorted((plan.rules or {}).items()):
         lines.append(f"notification rule {rule} ({', '.join(spec['events'])} -> {', '.join(spec['topics'])})")
-    if plan.pipeline_arn:
-        lines.append(f"pipeline {plan.name} ({plan.pipeline_arn})")
-    for group, arns in sorted(plan.packages.items()):
-        lines.append(f"model package group {group} and its {len(arns)} version(s)")
+    for group, pkgs in sorted(plan.packages.items()):
+        lines.append(f"model package group {group} and its {len(pkgs)} version(s)")
+        approved = [str(v) for _, v, status in pkgs if status == "Approved"]
+        if approved:
+            lines.append(f"  APPROVED, possibly deployed: {group} version(s) {', '.join(approved)}")
     if plan.prefix:
         lines.append(f"{plan.objects} object(s) under s3://{plan.bucket}/{plan.prefix}")
+        for uri, count in plan.kept_inputs:
+            lines.append(f"  keeping {count} object(s) under {uri}: a pipeline input (--include-input {uri} deletes it)")
+    if plan.ci_stack:
+        lines.append(f"CloudFormation stack {plan.ci_stack['name']} (the CodePipeline, its CodeBuild projects and "
+                     f"roles) and its artifact bucket(s) {', '.join(plan.ci_stack['buckets']) or '(none)'}")
+    if plan.pipeline_arn:
+        lines.append(f"pipeline {plan.name} ({plan.pipeline_arn}), last")
     return lines
 
 
-def apply_delete(aws, plan: DeletePlan) -> dict:
-    done = {"schedules": 0, "notifications": 0, "pipeline": False, "model_packages": 0, "objects": 0}
+def apply_delete(aws, plan: DeletePlan, stop_running: bool = False) -> dict:
+    if plan.running and not stop_running:
+        raise AwsError(f"pipeline '{plan.name}' has {len(plan.running)} running execution(s)",
+                       "stop them first (mlpc stop NAME EXECUTION_ID), or pass --stop-executions", "ExecutionsRunning")
+    done = {"schedules": 0, "notifications": 0, "stopped": 0, "pipeline": False, "model_packages": 0, "objects": 0,
+            "ci_stack": False}
     if plan.schedule_group:
         done["schedules"] = delete_schedule_group(aws.scheduler, plan.name)
     if plan.rules:
         done["notifications"] = notifications.delete_all(aws.events, plan.name, plan.rules)
-    done["pipeline"] = delete_pipeline(aws.sagemaker, plan.name)
-    for group, arns in sorted(plan.packages.items()):
-        done["model_packages"] += registry.delete_group(aws.sagemaker, group, list(arns))
+    from .executions import stop_execution
+
+    for arn in plan.running:
+        stop_execution(aws.sagemaker, arn)
+        done["stopped"] += 1
+    for group, pkgs in sorted(plan.packages.items()):
+        done["model_packages"] += registry.delete_group(aws.sagemaker, group, [arn for arn, _, _ in pkgs])
     if plan.prefix:
-        done["objects"] = delete_prefix(aws.s3, plan.bucket, plan.prefix)
+        protected = tuple(uri for uri, _ in plan.kept_inputs)
+        done["objects"] = delete_prefix(aws.s3, plan.bucket, plan.prefix, protected)
+    if plan.ci_stack:
+        done["objects"] += delete_ci_stack(aws.client("cloudformation"), aws.s3, plan.ci_stack)
+        done["ci_stack"] = True
+    done["pipeline"] = delete_pipeline(aws.sagemaker, plan.name)  # last: it records what else belongs to it
     return done
 
 
-def count_prefix(s3, bucket: str, prefix: str) -> int:
-    n = 0
+def list_keys(s3, bucket: str, prefix: str) -> list:
+    keys = []
     with aws_errors():
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            n += len(page.get("Contents", []))
-    return n
+            keys += [o["Key"] for o in page.get("Contents", [])]
+    return keys
 
 
-def delete_prefix(s3, bucket: str, prefix: str) -> int:
-    n = 0
+def delete_prefix(s3, bucket: str, prefix: str, keep: tuple = ()) -> int:
+    keys = [{"Key": k} for k in list_keys(s3, bucket, prefix) if not any(_under(k, bucket, uri) for uri in keep)]
     with aws_errors():
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-            for i in range(0, len(keys), 1000):
-                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True})
-                n += len(keys[i:i + 1000])
-    return n
+        for i in range(0, len(keys), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True})
+    return len(keys)

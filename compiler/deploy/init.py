@@ -21,46 +21,23 @@ def default_name(directory: Path) -> str:
     return name or "my-pipeline"
 
 
-DISTRIBUTION = "mlpc-sagemaker"  # the import package and command are `mlpc`; PyPI's `mlpc` is someone else's
-
-
-def installed_source() -> str:
-    """A pip requirement that reinstalls exactly this mlpc elsewhere (a CI build), from PEP 610's
-    direct_url.json: a git URL pinned to its commit, or a wheel/archive URL that is not a local
-    file. "" when there is none (a local checkout or a local wheel): the caller must pass one."""
-    import json
-    from importlib import metadata
-
-    try:
-        raw = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        return ""
-    info = json.loads(raw) if raw else {}
-    url = info.get("url", "")
-    vcs = info.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and vcs.get("commit_id") and not url.startswith("file:"):
-        return f"{DISTRIBUTION} @ git+{url}@{vcs['commit_id']}"
-    if "archive_info" in info and not url.startswith("file:"):
-        return f"{DISTRIBUTION} @ {url}"
-    return ""
+from ..ci import source as ci_source
+from ..ci.source import DISTRIBUTION, source_problem  # noqa: F401 (DISTRIBUTION re-exported)
 
 
 def check_source(spec: str) -> str:
     """A --mlpc-source value must name the source, not just a distribution on an index."""
     spec = spec.strip()
-    if not spec:
-        return ""
-    if "@" not in spec and "://" not in spec:
-        raise AwsError(f"--mlpc-source '{spec}' is a bare package name",
-                       f"pin the source: '{DISTRIBUTION} @ git+https://HOST/ORG/mlpc@COMMIT' or a wheel URL; "
-                       "the name `mlpc` on the public index is an unrelated project", "BadSource")
+    problem = source_problem(spec) if spec else None
+    if problem:
+        raise AwsError(problem[0], problem[1], "BadSource")
     return spec
 
 
 def plan_init(directory: Path, name: str | None = None, mlpc_source: str | None = None) -> dict:
     """relative path -> text of every file to write."""
     name = name or default_name(directory)
-    source = check_source(mlpc_source) if mlpc_source else installed_source()
+    source = check_source(mlpc_source) if mlpc_source else ci_source.installed_source()
     if not NAME_RE.match(name):
         raise AwsError(f"'{name}' is not a valid pipeline name", "use letters, digits and single hyphens, e.g. churn-model",
                        "BadName")

@@ -1,0 +1,36 @@
+"""What the CI generators need to know about the pipelines they deploy, read from compile results."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PipelineFacts(NamedTuple):
+    file: str  # as given on the command line, relative to the repository root
+    name: str
+    region: str
+    bucket: str
+    role: str  # the pipeline execution role ARN (iam:PassRole is granted on this one only)
+    schedule_roles: tuple  # role ARNs EventBridge Scheduler assumes (default: the pipeline role)
+    model_package_groups: tuple
+    has_schedules: bool
+
+
+def facts_from_result(file: str, res) -> PipelineFacts:
+    pipe = res.pipeline
+    sched_roles = sorted({s.role or pipe.role for s in (pipe.schedules or {}).values()})
+    return PipelineFacts(file, pipe.name, pipe.region, pipe.bucket, pipe.role, tuple(sched_roles),
+                         tuple(register_groups(res.definition)), bool(pipe.schedules))
+
+
+def register_groups(definition: dict) -> list:
+    """Model package groups of the RegisterModel steps, condition branches included."""
+    groups, todo = set(), list(definition.get("Steps") or [])
+    while todo:
+        step = todo.pop()
+        args = step.get("Arguments") or {}
+        todo += args.get("IfSteps") or []
+        todo += args.get("ElseSteps") or []
+        if step.get("Type") == "RegisterModel" and isinstance(args.get("ModelPackageGroupName"), str):
+            groups.add(args["ModelPackageGroupName"])
+    return sorted(groups)
