@@ -216,3 +216,13 @@ def test_every_rule_has_id_controls_help_and_is_exercised():
     assert len({r.id for r in RULES}) == len(RULES) == 11
     for r in RULES:
         assert r.controls and r.help and r.title and r.severity in ("error", "warning", "note")
+
+
+def test_a_check_skipped_by_a_parameter_still_counts_a_literal_skip_does_not(project):
+    def patch(res):
+        secured(res)
+        res.definition["Steps"][3]["SkipCheck"] = {"Get": "Parameters.Count"}  # baseline lifecycle: run-time choice
+        res.definition["Steps"][4]["SkipCheck"] = True
+
+    findings, _ = run(project(), patch=patch)
+    assert ids(findings) == ["L204"]
