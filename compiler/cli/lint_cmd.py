@@ -48,8 +48,11 @@ def lint(
     for f in files:
         res = compile_file(f, variables, vars_file)
         if not res.ok:
-            print_diagnostics(res.diagnostics)
             broken = True
+            if format == LintFmt.text:
+                print_diagnostics(res.diagnostics)
+            else:  # json / sarif carry them, so a code-scanning upload shows why the file was not linted
+                reports.append(FileReport(str(f), [], res.diagnostics))
             continue
         findings, diags = run_lint(res, pol)
         reports.append(FileReport(str(f), findings, diags))

@@ -46,12 +46,14 @@ RULES = (
          "intended_uses.risk_rating (High, Medium or Low).", gov.check_model_card),
     Rule("L203", "bias-check", "A data bias check runs before every registration", "warning",
          (f"{AIA} Art. 10",),
-         "A ClarifyCheck step with CheckType DATA_BIAS (not skipped) must be upstream of each RegisterModel step in "
-         "the DAG (through references, depends_on or condition branches).", gov.check_bias),
+         "A ClarifyCheck step with CheckType DATA_BIAS must be upstream of each RegisterModel step in the DAG "
+         "(through references, depends_on or condition branches). A check with SkipCheck set to true does not "
+         "count; one whose SkipCheck is a parameter does (SageMaker's baseline lifecycle skips the first run).",
+         gov.check_bias),
     Rule("L204", "data-quality-check", "A data quality check runs before every registration", "warning",
          (f"{AIA} Art. 10",),
-         "A QualityCheck step with CheckType DATA_QUALITY (not skipped) must be upstream of each RegisterModel step "
-         "in the DAG.", gov.check_data_quality),
+         "A QualityCheck step with CheckType DATA_QUALITY must be upstream of each RegisterModel step in the DAG; "
+         "SkipCheck as for L203.", gov.check_data_quality),
     Rule("L301", "declared-buckets", "S3 URIs only in the pipeline's declared buckets", "error",
          (f"{CSF} PR.DS-5", f"{SOC2} CC6.1"),
          "Every S3 URI whose bucket is known at compile time (literals, and joins with a literal bucket), in the "

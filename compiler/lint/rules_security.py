@@ -8,14 +8,27 @@ from .findings import Hit
 WARN = "warning"
 
 
-def _key_hits(ctx, name, doc, path: tuple, what: str, alt: tuple | None = None):
+def setting_path(ctx, step: str, names: tuple) -> tuple:
+    """Where the YAML switched a security setting off for `step` (its own `security:`, else the
+    pipeline's), so a finding about a missing member points at that line; () when nothing is written."""
+    own = (ctx.pipeline.steps[step].fields.get("security") or {}) if step in ctx.pipeline.steps else {}
+    shared = (ctx.document.get("pipeline") or {}).get("security") or {}
+    for block, base in ((own, ctx.step_path(step) + ("security",)), (shared, ("pipeline", "security"))):
+        for n in names:
+            if isinstance(block, dict) and n in block:
+                return base + (n,)
+    return ()
+
+
+def _key_hits(ctx, name, doc, path: tuple, what: str, alt: tuple | None = None, setting: tuple = ()):
     args = doc.get("Arguments", {})
     value = dig(args, path)
     if (value is MISSING or value in ("", None)) and alt is not None:
         value, path = dig(args, alt), alt if dig(args, alt) is not MISSING else path
     member = ".".join(path)
     if value is MISSING or value in ("", None):
-        yield Hit(f"{doc['Type'].lower()} step '{name}' does not encrypt its {what} with a KMS key ({member})", name, arg=path)
+        yield Hit(f"{doc['Type'].lower()} step '{name}' does not encrypt its {what} with a KMS key ({member})", name,
+                  path=setting_path(ctx, name, setting), arg=path)
         return
     allowed = ctx.policy.kms_keys
     if not allowed:
@@ -33,11 +46,12 @@ def check_kms(ctx):
     for name, doc, shape in ctx.jobs():
         args = doc.get("Arguments", {})
         if shape.volume_key:
-            yield from _key_hits(ctx, name, doc, shape.volume_key, "storage volume", shape.alt_volume_key)
+            yield from _key_hits(ctx, name, doc, shape.volume_key, "storage volume", shape.alt_volume_key,
+                                 ("volume_kms_key", "kms_key"))
         has_outputs = doc["Type"] not in ("Processing", "QualityCheck", "ClarifyCheck") or \
             dig(args, ("ProcessingOutputConfig", "Outputs")) not in (MISSING, [])
         if shape.output_key and has_outputs:
-            yield from _key_hits(ctx, name, doc, shape.output_key, "outputs")
+            yield from _key_hits(ctx, name, doc, shape.output_key, "outputs", setting=("output_kms_key", "kms_key"))
 
 
 def check_vpc(ctx):
@@ -49,7 +63,8 @@ def check_vpc(ctx):
         vpc = dig(doc.get("Arguments", {}), shape.vpc)
         member = ".".join(shape.vpc)
         if vpc is MISSING or not isinstance(vpc, dict) or not vpc.get("Subnets"):
-            yield Hit(f"{doc['Type'].lower()} step '{name}' does not run in a VPC ({member})", name, arg=shape.vpc)
+            yield Hit(f"{doc['Type'].lower()} step '{name}' does not run in a VPC ({member})", name,
+                      path=setting_path(ctx, name, ("vpc",)), arg=shape.vpc)
             continue
         if allowed:
             for i, subnet in enumerate(vpc.get("Subnets") or []):
@@ -91,7 +106,7 @@ def check_isolation(ctx):
         known, on = ctx.literal(value)
         if value is MISSING or (known and on is not True):
             yield Hit(f"{doc['Type'].lower()} step '{name}' is not network-isolated ({'.'.join(shape.isolation)})",
-                      name, arg=shape.isolation)
+                      name, path=setting_path(ctx, name, ("network_isolation",)), arg=shape.isolation)
 
 
 def check_inter_container(ctx):
@@ -110,4 +125,5 @@ def check_inter_container(ctx):
             continue
         why = f"{count} instances" if not isinstance(count, dict) else "an instance count set at run time"
         yield Hit(f"{doc['Type'].lower()} step '{name}' runs on {why} without inter-container traffic encryption "
-                  f"({'.'.join(shape.ice)})", name, arg=shape.ice)
+                  f"({'.'.join(shape.ice)})", name, path=setting_path(ctx, name, ("encrypt_inter_container_traffic",)),
+                  arg=shape.ice)

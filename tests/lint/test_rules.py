@@ -216,3 +216,46 @@ def test_every_rule_has_id_controls_help_and_is_exercised():
     assert len({r.id for r in RULES}) == len(RULES) == 11
     for r in RULES:
         assert r.controls and r.help and r.title and r.severity in ("error", "warning", "note")
+
+
+def test_a_check_skipped_by_a_parameter_still_counts_a_literal_skip_does_not(project):
+    def patch(res):
+        secured(res)
+        res.definition["Steps"][3]["SkipCheck"] = {"Get": "Parameters.Count"}  # baseline lifecycle: run-time choice
+        res.definition["Steps"][4]["SkipCheck"] = True
+
+    findings, _ = run(project(), patch=patch)
+    assert ids(findings) == ["L204"]
+
+
+SECURITY = """  security:
+    kms_key: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    vpc: {subnets: [subnet-0a1b2c3d], security_groups: [sg-0a1b2c3d]}
+    network_isolation: true
+    encrypt_inter_container_traffic: true
+"""
+
+
+def with_security(text: str = BASE) -> str:
+    tags = "  tags: {owner: ml-team, data-classification: internal}\n"
+    return text.replace(tags, tags + SECURITY)
+
+
+def test_pipeline_security_settings_satisfy_the_security_rules(project):
+    """No patching: the security: block compiles into the members the rules read."""
+    path = project(with_security(BASE.replace("    instance_type: ml.m5.xlarge\n",
+                                              "    instance_type: ml.m5.xlarge\n    instance_count: 2\n")))
+    findings, _ = run(path)
+    assert ids(findings) == ["L202", "L203", "L204"]  # governance evidence is not a security setting
+
+
+def test_a_setting_switched_off_is_found_where_the_yaml_switches_it_off(project):
+    path = project(with_security(BASE.replace("    instance_type: ml.m5.xlarge\n",
+                                              "    instance_type: ml.m5.xlarge\n    security: {network_isolation: false, vpc: null}\n")))
+    findings, _ = run(path)
+    found = {(f.rule, f.step): f.span for f in findings if f.rule in ("L102", "L103")}
+    line = line_of(path, "security: {network_isolation: false")
+    text = path.read_text().splitlines()[line - 1]
+    assert found[("L103", "Train")][1:] == (line, text.index("false") + 1)
+    assert found[("L102", "Train")][1:] == (line, text.index("null") + 1)
+    assert set(found) == {("L102", "Train"), ("L103", "Train")}

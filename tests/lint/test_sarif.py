@@ -76,3 +76,13 @@ def test_uri_is_relative_to_the_repository_root(cli, tmp_path, monkeypatch):
     _, doc = lint_sarif(cli, "pipelines/p.yaml")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
     assert uris == {"ml/pipelines/p.yaml"}
+
+
+def test_a_file_that_does_not_compile_is_reported_in_sarif(cli, project):
+    path = project(BASE.replace("${steps.Prep.outputs.train}", "${steps.Prp.outputs.train}"))
+    res, doc = lint_sarif(cli, path)
+    assert res.exit_code == 1
+    jsonschema.Draft4Validator(sarif_schema()).validate(doc)
+    notes = doc["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+    assert any("unknown step 'Prp'" in n["message"]["text"] and n["level"] == "error" for n in notes)
+    assert notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
