@@ -17,7 +17,8 @@ from . import aws_support  # connect() is looked up at call time: tests point it
 from .aws_support import fail, cli_errors, is_file, overrides_or_exit, print_json, wait_and_exit
 from .options import (DiffFmt, Fmt, FmtOpt, ParamOpt, PollOpt, ProfileOpt, RegionOpt, VarOpt, VarsFileOpt,
                       WaitOpt)
-from .output import compile_or_exit, print_diagnostics
+from ..errors import MlpcError
+from .output import compile_or_exit, print_diagnostics, print_error
 
 @app.command()
 def upsert(
@@ -115,7 +116,7 @@ def start(
     from ..deploy import executions
     from ..deploy.git import current_commit
     from ..deploy.pipelines import get_deployed, require_definition
-    from ..deploy.session import AwsError
+    from ..deploy.session import AwsError  # an MlpcError
 
     res, values = None, {}
     if is_file(target):
@@ -159,7 +160,7 @@ def stop(
     Example: [bold]mlpc stop breast-cancer 7x2k9q1abcde[/bold]
     """
     from ..deploy import executions
-    from ..deploy.session import AwsError
+    from ..deploy.session import AwsError  # an MlpcError
 
     with cli_errors():
         aws = aws_support.connect(profile, region)
@@ -223,7 +224,7 @@ def diff(
             old_res, commit = compile_at_ref(file, ref, variables, vars_file,
                                              code_paths=[u.local for u in res.uploads or []])
         if old_res is not None and not old_res.ok:
-            typer.echo(f"error: {file} does not compile at {ref}:", err=True)
+            print_error(MlpcError(f"{file} does not compile at {ref}:"))
             print_diagnostics(old_res.diagnostics)
             raise typer.Exit(1)
         old = old_res.definition if old_res else None

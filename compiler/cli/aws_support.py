@@ -6,26 +6,23 @@ import json
 import sys
 from contextlib import contextmanager
 
-import typer
-
 from pathlib import Path
 
+import typer
 
-def fail(message: str, hint: str | None = None) -> None:
-    typer.echo(f"error: {message}", err=True)
-    if hint:
-        typer.echo(f"    hint: {hint}", err=True)
-    raise typer.Exit(1)
+from ..errors import MlpcError
+from .output import fail, print_error, print_errors
+
+__all__ = ["fail", "cli_errors", "connect", "is_file", "overrides_or_exit", "rich_table", "print_table", "print_json"]
 
 
 @contextmanager
 def cli_errors():
-    from ..deploy.session import AwsError, translate
-
+    """Print an MlpcError (or a botocore error, translated into an AwsError) and exit 1."""
     try:
         yield
-    except AwsError as err:
-        typer.echo(err.render(), err=True)
+    except MlpcError as err:
+        print_error(err)
         raise typer.Exit(1) from None
     except Exception as exc:
         # botocore's exceptions, without importing botocore for the commands that never load it
@@ -33,7 +30,9 @@ def cli_errors():
         errors = sys.modules.get("botocore.exceptions")
         if errors is None or not isinstance(exc, (errors.ClientError, errors.BotoCoreError)):
             raise
-        typer.echo(translate(exc).render(), err=True)
+        from ..deploy.session import translate
+
+        print_error(translate(exc))
         raise typer.Exit(1) from None
 
 
@@ -51,8 +50,7 @@ def overrides_or_exit(pairs, parameters) -> dict:
     from ..deploy.executions import parse_overrides
 
     values, errors = parse_overrides(pairs, parameters)
-    for message, hint in errors:
-        typer.echo(f"error: {message}" + (f"\n    hint: {hint}" if hint else ""), err=True)
+    print_errors(errors)
     if errors:
         raise typer.Exit(1)
     return values
@@ -99,8 +97,8 @@ def wait_and_exit(aws, arn: str, poll: float) -> None:
     if snap.status == "Succeeded":
         typer.echo(f"execution {arn.rsplit('/', 1)[-1]} succeeded")
         raise typer.Exit(0)
-    typer.echo(f"error: execution {arn.rsplit('/', 1)[-1]} {snap.status.lower()}"
-               + (f": {snap.failure_reason}" if snap.failure_reason else ""), err=True)
+    print_error(MlpcError(f"execution {arn.rsplit('/', 1)[-1]} {snap.status.lower()}"
+                          + (f": {snap.failure_reason}" if snap.failure_reason else "")))
     for line in failed_step_lines(snap):
         typer.echo(line, err=True)
     raise typer.Exit(1)
