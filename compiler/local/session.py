@@ -107,7 +107,8 @@ def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None 
     options = RunOptions(pipeline_name=getattr(pipeline, "name", None) or "local-pipeline",
                          region=getattr(pipeline, "region", None) or "us-east-1", source=result.file,
                          use_cache=use_cache, stubs=stubs, max_parallel=max_parallel)
-    return run_definition(result.definition, workspace, params, options, on_event)
+    execution, problems = run_definition(result.definition, workspace, params, options, on_event)
+    return execution, [MlpcError(p) for p in problems]
 
 
 __all__ = ["Event", "ExecutionResult", "RunOptions", "parse_parameters", "parse_stubs", "run_compiled",
