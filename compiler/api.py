@@ -65,12 +65,12 @@ def parse_var_args(pairs: list[str]) -> tuple[dict, list[Diagnostic]]:
     out, diags = {}, []
     for p in pairs or []:
         if "=" not in p:
-            diags.append(Diagnostic("C001", f"--var '{p}' is not NAME=VALUE", span=Span("<command line>", 1, 1),
+            diags.append(Diagnostic("V001", f"--var '{p}' is not NAME=VALUE", span=Span("<command line>", 1, 1),
                                     hint="e.g. --var bucket=my-bucket"))
             continue
         k, v = p.split("=", 1)
         if not _VAR_NAME.fullmatch(k.strip()):
-            diags.append(Diagnostic("C001", f"--var '{p}': '{k}' is not a template variable name", span=Span("<command line>", 1, 1),
+            diags.append(Diagnostic("V001", f"--var '{p}': '{k}' is not a template variable name", span=Span("<command line>", 1, 1),
                                     hint="names are letters, digits and _, not starting with a digit, e.g. --var bucket=my-bucket"))
             continue
         out[k.strip()] = v
@@ -87,7 +87,7 @@ def load_vars_files(files: list[Path]) -> tuple[dict, list[Diagnostic]]:
         if loaded is None:
             continue
         if not isinstance(loaded.data, dict):
-            diags.append(Diagnostic("C002", "a vars file must be a mapping of NAME: VALUE", span=Span(str(f), 1, 1)))
+            diags.append(Diagnostic("V002", "a vars file must be a mapping of NAME: VALUE", span=Span(str(f), 1, 1)))
             continue
         out.update(loaded.data)
     return out, diags

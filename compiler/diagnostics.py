@@ -7,9 +7,23 @@ end. Lines and columns count from 1.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Iterable, NamedTuple
 
 Path = tuple  # tuple[str | int, ...]
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is: ERROR fails the command, WARNING is reported and the command goes on.
+
+    A str: Severity.WARNING == "warning", and it serialises as "warning" in JSON.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Span(NamedTuple):
@@ -31,8 +45,10 @@ class Diagnostic(NamedTuple):
     offset: int = 0
     # locate at the mapping key of `path` rather than at its value (e.g. a template in a key)
     at_key: bool = False
-    # "error" fails the command; "warning" is reported and the command goes on
-    severity: str = "error"
+    # Severity.ERROR fails the command; Severity.WARNING is reported and the command goes on
+    # (a plain "error"/"warning" string is accepted and compares equal; the catalogue,
+    # mlpc.catalogue, documents each code's severity)
+    severity: Severity = Severity.ERROR
 
     def at(self, span: Span) -> "Diagnostic":
         return self._replace(span=span)
@@ -46,7 +62,7 @@ class Diagnostic(NamedTuple):
         return text
 
     def to_json(self) -> dict:
-        out = {"code": self.code, "severity": self.severity, "message": self.message, "path": list(self.path)}
+        out = {"code": self.code, "severity": str(self.severity), "message": self.message, "path": list(self.path)}
         if self.span:
             out.update(file=self.span.file, line=self.span.line, column=self.span.col)
         if self.hint:

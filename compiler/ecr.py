@@ -6,13 +6,13 @@ import json
 import os
 import re
 
+from .errors import MlpcError
 from .pkgdata import package_dir
 
 
-class EcrError(Exception):
+class EcrError(MlpcError):
     def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+        super().__init__(message, hint, "ecr")
 
 
 _CACHE: dict = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 
 # Step names: AWS's published pipeline definition schema (Step.Name).
 STEP_NAME = re.compile(r"[A-Za-z0-9\-_]{1,64}")
@@ -29,22 +29,22 @@ def check_names(pipeline) -> list[Diagnostic]:
     diags = []
     pat = limits.get("pipeline_name_pattern")
     if pat and not re.fullmatch(pat, pipeline.name) or len(pipeline.name) > limits.get("pipeline_name_max", 256):
-        diags.append(Diagnostic("L010", f"pipeline name '{pipeline.name}' is not a valid SageMaker pipeline name",
+        diags.append(Diagnostic("N010", f"pipeline name '{pipeline.name}' is not a valid SageMaker pipeline name",
                                 path=("pipeline", "name"),
                                 hint=f"letters, digits and single hyphens, at most {limits.get('pipeline_name_max', 256)} characters (pattern {pat})"))
     for name, step in pipeline.steps.items():
         if not STEP_NAME.fullmatch(name):
-            diags.append(Diagnostic("L011", f"step name '{name}' is not valid", path=step.path,
+            diags.append(Diagnostic("N011", f"step name '{name}' is not valid", path=step.path,
                                     hint="letters, digits, '-' and '_', at most 64 characters"))
     for name, p in pipeline.parameters.items():
         if not PARAM_NAME.fullmatch(name):
-            diags.append(Diagnostic("L012", f"parameter name '{name}' is not valid", path=p.path,
+            diags.append(Diagnostic("N012", f"parameter name '{name}' is not valid", path=p.path,
                                     hint="start with a letter; letters, digits, '-' and '_'"))
     if pipeline.description and len(pipeline.description) > limits.get("description_max", 3072):
-        diags.append(Diagnostic("L013", f"description is longer than {limits.get('description_max')} characters",
+        diags.append(Diagnostic("N013", f"description is longer than {limits.get('description_max')} characters",
                                 path=("pipeline", "description")))
     if pipeline.display_name and len(pipeline.display_name) > limits.get("display_name_max", 256):
-        diags.append(Diagnostic("L014", f"display_name is longer than {limits.get('display_name_max')} characters",
+        diags.append(Diagnostic("N014", f"display_name is longer than {limits.get('display_name_max')} characters",
                                 path=("pipeline", "display_name")))
     return diags
 
@@ -60,8 +60,8 @@ def check_size(text: str) -> list[Diagnostic]:
         # PipelineDefinitionS3Location (the SDK itself switches to S3 above 100 KB), which
         # `mlpc upsert` uses, so this is reported but does not fail the compile.
         diags.append(Diagnostic(
-            "L015", f"the compiled definition has {len(text):,} characters, more than CreatePipeline's inline "
+            "N015", f"the compiled definition has {len(text):,} characters, more than CreatePipeline's inline "
                     f"limit of {maximum:,}; `mlpc upsert` will pass it through PipelineDefinitionS3Location",
-            path=("steps",), severity="warning",
+            path=("steps",), severity=Severity.WARNING,
             hint="to keep it inline, split the pipeline or move large literals (e.g. environment values) out of it"))
     return diags

@@ -18,6 +18,7 @@ import re
 import sys
 from typing import NamedTuple
 
+from .definition import EXPRESSION_KEYS, is_expression  # noqa: F401  (the one reader of definitions)
 from .diskcache import cache_file, read_json, write_json
 
 from .stepkinds import KINDS
@@ -25,7 +26,6 @@ from .stepkinds import KINDS
 # The step kinds' Create*/Describe* operations (stepkinds.KINDS), plus CreatePipeline's limits.
 CREATE_OPERATIONS = tuple(k.request for k in KINDS if k.request) + ("CreatePipeline",)
 DESCRIBE_OPERATIONS = tuple(k.describe for k in KINDS if k.describe)
-EXPRESSION_KEYS = frozenset({"Get", "Std:Join", "Std:JsonGet"})
 CACHE_FORMAT = 1
 _SHAPE_KEYS = ("type", "required", "members", "member", "key", "value", "min", "max", "pattern", "enum")
 _INT, _FLOAT = ("integer", "long"), ("float", "double")
@@ -178,10 +178,6 @@ def pipeline_limits() -> dict:
 
 
 # ---------------------------------------------------------------- helpers
-def is_expression(value) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in EXPRESSION_KEYS
-
-
 def _regex(pattern: str):
     if pattern not in _REGEX:
         try:

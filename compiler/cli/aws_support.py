@@ -7,26 +7,21 @@ import re
 import sys
 from contextlib import contextmanager
 
-import typer
-
 from pathlib import Path
 
+import typer
 
-def fail(message: str, hint: str | None = None) -> None:
-    typer.echo(f"error: {message}", err=True)
-    if hint:
-        typer.echo(f"    hint: {hint}", err=True)
-    raise typer.Exit(1)
+from ..errors import MlpcError
+from .output import fail, print_error, print_errors  # noqa: F401 (fail re-exported for the command modules)
 
 
 @contextmanager
 def cli_errors():
-    from ..deploy.session import AwsError, translate
-
+    """Print an MlpcError (or a botocore error, translated into an AwsError) and exit 1."""
     try:
         yield
-    except AwsError as err:
-        typer.echo(err.render(), err=True)
+    except MlpcError as err:
+        print_error(err)
         raise typer.Exit(1) from None
     except Exception as exc:
         # botocore's exceptions, without importing botocore for the commands that never load it
@@ -34,7 +29,9 @@ def cli_errors():
         errors = sys.modules.get("botocore.exceptions")
         if errors is None or not isinstance(exc, (errors.ClientError, errors.BotoCoreError)):
             raise
-        typer.echo(translate(exc).render(), err=True)
+        from ..deploy.session import translate
+
+        print_error(translate(exc))
         raise typer.Exit(1) from None
 
 
@@ -74,8 +71,7 @@ def overrides_or_exit(pairs, parameters) -> dict:
     from ..deploy.executions import parse_overrides
 
     values, errors = parse_overrides(pairs, parameters)
-    for message, hint in errors:
-        typer.echo(f"error: {message}" + (f"\n    hint: {hint}" if hint else ""), err=True)
+    print_errors(errors)
     if errors:
         raise typer.Exit(1)
     return values

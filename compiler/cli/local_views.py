@@ -33,9 +33,11 @@ def _secs(value) -> str:
 
 
 def _error(message: str, hint: str | None = None) -> int:
-    typer.echo(f"error: {message}", err=True)
-    if hint:
-        typer.echo(f"    hint: {hint}", err=True)
+    """Print an error the one way (cli/output.print_error); the exit code."""
+    from ..errors import MlpcError
+    from .output import print_error
+
+    print_error(MlpcError(message, hint))
     return 1
 
 

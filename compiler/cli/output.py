@@ -1,10 +1,33 @@
-"""Shared CLI output helpers: diagnostics to stderr, compile-or-exit."""
+"""Shared CLI output helpers: the one way errors and diagnostics are printed (stderr), compile-or-exit.
+
+An error outside the YAML is an mlpc.errors.MlpcError: print_error(err) prints it as
+`error: message [code]` + `    hint: ...`; fail(message, hint, code) prints one and exits 1.
+Problems in the YAML are Diagnostics: print_diagnostics prints `FILE:LINE:COL: message [CODE]`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
+
+from ..errors import MlpcError
+
+
+def print_error(err: MlpcError) -> None:
+    typer.echo(err.render(), err=True)
+
+
+def print_errors(errors) -> None:
+    for err in errors:
+        print_error(err)
+
+
+def fail(message: str | MlpcError, hint: str | None = None, code: str | None = None) -> NoReturn:
+    """Print one error and exit 1 (no traceback)."""
+    print_error(message if isinstance(message, MlpcError) else MlpcError(message, hint, code))
+    raise typer.Exit(1)
 
 
 def print_diagnostics(diags) -> None:

@@ -8,7 +8,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from .base import app
-from .output import compile_or_exit
+from ..errors import MlpcError
+from .output import compile_or_exit, print_error
 
 data_app = typer.Typer(help="The local object store that stands in for S3 (with --local).", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -19,10 +20,9 @@ WorkspaceOpt = Annotated[Optional[Path], typer.Option(
 LocalOpt = Annotated[bool, typer.Option("--local", help="Use this machine (no Docker, no AWS).")]
 
 
-def _error(message: str, hint: str | None = None) -> None:
-    typer.echo(f"error: {message}", err=True)
-    if hint:
-        typer.echo(f"    hint: {hint}", err=True)
+def _error(message, hint: str | None = None) -> None:
+    """Print an error (a message, or an MlpcError) the one way: cli/output.print_error."""
+    print_error(message if isinstance(message, MlpcError) else MlpcError(message, hint))
 
 
 @app.command("run")

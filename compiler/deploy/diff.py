@@ -9,6 +9,8 @@ changed (plus everything downstream of them).
 from __future__ import annotations
 
 from ..cachekey import cache_key_fields, caching_enabled
+from ..definition import (EXPRESSION_KEYS, edges, flatten_steps, is_expression, referenced_parameters,  # noqa: F401
+                          referenced_steps)
 from .diff_types import (ConditionChange, DiffResult, Edge, FieldChange, NotificationChange, ParamChange, ScheduleChange,
                          StepChange)
 
@@ -18,17 +20,11 @@ LIST_ITEM_KEYS = ("Name", "ChannelName", "InputName", "OutputName", "PropertyFil
 # Condition steps: these Arguments are reported as conditions and edges, not as fields.
 CONDITION_PARTS = ("Conditions", "IfSteps", "ElseSteps")
 
-EXPRESSION_KEYS = ("Get", "Std:Join", "Std:JsonGet", "Std:Function")
-
 OPERATORS = {"Equals": "==", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=", "LessThan": "<",
              "LessThanOrEqualTo": "<="}
 
 
 # ---------------------------------------------------------------- expressions
-
-def is_expression(value) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in EXPRESSION_KEYS
-
 
 def format_value(value) -> str:
     """A short, readable form of a definition value (expressions as their reference)."""
@@ -63,66 +59,18 @@ def format_condition(cond: dict) -> str:
 
 def step_references(value) -> set:
     """Names of steps a value reads from ({"Get": "Steps.NAME..."}), anywhere inside it."""
-    found = set()
-    if isinstance(value, dict):
-        get = value.get("Get")
-        if isinstance(get, str) and get.startswith("Steps."):
-            found.add(get.split(".")[1].split("[")[0])
-        for v in value.values():
-            found |= step_references(v)
-    elif isinstance(value, list):
-        for v in value:
-            found |= step_references(v)
-    return found
+    return referenced_steps(value)
 
 
 def param_references(value) -> set:
-    found = set()
-    if isinstance(value, dict):
-        get = value.get("Get")
-        if isinstance(get, str) and get.startswith("Parameters."):
-            found.add(get.split(".", 1)[1])
-        for v in value.values():
-            found |= param_references(v)
-    elif isinstance(value, list):
-        for v in value:
-            found |= param_references(v)
-    return found
+    return set(referenced_parameters(value))
 
 
 # ---------------------------------------------------------------- structure
 
-def flatten_steps(definition: dict) -> dict:
-    """name -> step dict, including the steps nested in condition branches (in document order)."""
-    out = {}
-
-    def walk(steps):
-        for step in steps or []:
-            out[step.get("Name")] = step
-            if step.get("Type") == "Condition":
-                args = step.get("Arguments") or {}
-                walk(args.get("IfSteps"))
-                walk(args.get("ElseSteps"))
-
-    walk((definition or {}).get("Steps"))
-    return out
-
-
 def get_edges(steps: dict) -> set:
-    """The DAG: data references, DependsOn, and condition branches."""
-    edges = set()
-    for name, step in steps.items():
-        for src in step_references(step.get("Arguments")) | step_references(step.get("PropertyFiles")):
-            if src != name:
-                edges.add(Edge(src, name, "data"))
-        for src in step.get("DependsOn") or []:
-            edges.add(Edge(src, name, "depends_on"))
-        if step.get("Type") == "Condition":
-            args = step.get("Arguments") or {}
-            for kind, key in (("if", "IfSteps"), ("else", "ElseSteps")):
-                for child in args.get(key) or []:
-                    edges.add(Edge(name, child.get("Name"), kind))
-    return edges
+    """The DAG: data references, DependsOn, and condition branches (mlpc.definition.edges)."""
+    return {Edge(e.source, e.target, e.kind) for e in edges(steps)}
 
 
 def get_downstream(edges: set, roots: set) -> set:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..model import coerce_param_value
+from ..definition import parameters as definition_parameters
+from ..definition import parse_param_pairs
+from ..errors import ArgumentError
 from .schedules import param_text
 from .session import AwsError, aws_errors
 
@@ -14,39 +16,15 @@ FAILED_STEP_STATUSES = ("Failed", "Stopped")
 
 
 def parse_overrides(pairs: list, parameters: dict) -> tuple:
-    """--param K=V strings -> ({name: typed value}, [(message, hint)]), checked against the declared parameters
-    (names, types, enums) before any AWS call."""
-    values, errors = {}, []
-    for pair in pairs or []:
-        if "=" not in pair:
-            errors.append((f"--param '{pair}' is not NAME=VALUE", "e.g. --param TrainingInstanceType=ml.m5.2xlarge"))
-            continue
-        name, text = (part.strip() for part in pair.split("=", 1))
-        param = parameters.get(name)
-        if param is None:
-            from ..diagnostics import did_you_mean
-
-            hint = did_you_mean(name, parameters) or "this pipeline declares no parameters"
-            errors.append((f"--param {name}: the pipeline has no parameter '{name}'", hint))
-            continue
-        value, err = coerce_param_value(text, param)
-        if err:
-            hint = f"'{name}' is a {param.type}" + (f" (one of {', '.join(param.enum)})" if param.enum else "")
-            errors.append((f"--param {name}: {err}", hint))
-            continue
-        values[name] = value
-    return values, errors
+    """--param K=V strings -> ({name: typed value}, [ArgumentError]), checked against the declared parameters
+    (names, types, enums) before any AWS call (mlpc.definition.parse_param_pairs, shared with the local runner)."""
+    values, _texts, problems = parse_param_pairs(pairs, parameters)
+    return values, [ArgumentError(p.message, p.hint) for p in problems]
 
 
 def parameters_from_deployed(definition: dict) -> dict:
     """Declared parameters of a deployed definition, as mlpc.model.Parameter values (for NAME targets)."""
-    from ..model import Parameter
-
-    out = {}
-    for p in definition.get("Parameters") or []:
-        out[p["Name"]] = Parameter(p["Name"], p.get("Type", "String"), p.get("DefaultValue"),
-                                   tuple(p["EnumValues"]) if p.get("EnumValues") else None)
-    return out
+    return definition_parameters(definition)
 
 
 SOURCE_COMMIT_PARAMETER = "GitCommit"

@@ -16,12 +16,12 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .session import AwsError
+from ..errors import MlpcError
 
 MISSING_CODE = ("F001", "F002")  # a code file / source folder not found
 
 
-class GitError(AwsError):
+class GitError(MlpcError):
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message, hint, "git")
 

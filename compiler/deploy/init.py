@@ -9,8 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import MlpcError
 from .init_templates import FILES, VERBATIM
-from .session import AwsError
+
+
+class InitError(MlpcError):
+    """`mlpc init` cannot scaffold (a bad name or source, files in the way)."""
+
+    def __init__(self, message: str, hint: str | None = None, code: str = "init"):
+        super().__init__(message, hint, code)
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
 
@@ -30,7 +37,7 @@ def check_source(spec: str) -> str:
     spec = spec.strip()
     problem = source_problem(spec) if spec else None
     if problem:
-        raise AwsError(problem[0], problem[1], "BadSource")
+        raise InitError(problem[0], problem[1], "BadSource")
     return spec
 
 
@@ -39,7 +46,7 @@ def plan_init(directory: Path, name: str | None = None, mlpc_source: str | None 
     name = name or default_name(directory)
     source = check_source(mlpc_source) if mlpc_source else ci_source.installed_source()
     if not NAME_RE.match(name):
-        raise AwsError(f"'{name}' is not a valid pipeline name", "use letters, digits and single hyphens, e.g. churn-model",
+        raise InitError(f"'{name}' is not a valid pipeline name", "use letters, digits and single hyphens, e.g. churn-model",
                        "BadName")
     out = {}
     for rel, text in FILES.items():
@@ -56,7 +63,7 @@ def write_init(directory: Path, files: dict) -> list:
     """Write the files under DIR; refuse (write nothing) if any already exists. Returns the paths written."""
     existing = sorted(rel for rel in files if (directory / rel).exists())
     if existing:
-        raise AwsError(f"refusing to overwrite {', '.join(existing)}", "choose an empty folder, or move these files away",
+        raise InitError(f"refusing to overwrite {', '.join(existing)}", "choose an empty folder, or move these files away",
                        "FileExists")
     written = []
     for rel, text in files.items():

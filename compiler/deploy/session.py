@@ -15,23 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .. import __version__
+from ..errors import MlpcError
 
 
-class AwsError(Exception):
-    """A failed AWS interaction, ready for the CLI: one line, a hint, and a code."""
+class AwsError(MlpcError):
+    """A failed AWS interaction, ready for the CLI: one line, a hint, and a code (AWS's, or "aws")."""
 
     def __init__(self, message: str, hint: str | None = None, code: str = "aws"):
-        self.message, self.hint, self.code = message, hint, code
-        super().__init__(message)
-
-    def render(self) -> str:
-        text = f"error: {self.message} [{self.code}]"
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
-        return text
-
-    def to_json(self) -> dict:
-        return {"code": self.code, "message": self.message, "hint": self.hint}
+        super().__init__(message, hint, code)
 
 
 CREDENTIALS_HINT = "configure credentials (aws configure, AWS_PROFILE / --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"

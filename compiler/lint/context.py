@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..definition import flatten_steps
+
 MISSING = object()
 
 
@@ -77,7 +79,7 @@ class LintContext:
         self.pipeline = result.pipeline
         self.definition = result.definition
         self.document = result.document or {}
-        self.steps = dict(_walk_steps(self.definition.get("Steps", [])))
+        self.steps = flatten_steps(self.definition)  # mlpc.definition: the one reader of definitions
         self.params = {p["Name"]: p for p in self.definition.get("Parameters", [])}
 
     # ------------------------------------------------------------ values
@@ -113,12 +115,3 @@ class LintContext:
     def step_path(self, name: str | None) -> tuple:
         step = self.pipeline.steps.get(name) if name else None
         return step.path if step is not None else ()
-
-
-def _walk_steps(steps):
-    for doc in steps:
-        yield doc["Name"], doc
-        if doc.get("Type") == "Condition":
-            args = doc.get("Arguments", {})
-            for key in ("IfSteps", "ElseSteps"):
-                yield from _walk_steps(args.get(key, []))

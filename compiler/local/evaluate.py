@@ -19,6 +19,11 @@ import json
 import re
 from typing import Protocol
 
+from ..definition import EXPRESSION_KEYS, is_expression, referenced_parameters, referenced_steps
+
+__all__ = ["EvalContext", "EvalError", "evaluate_conditions", "is_expression", "referenced_parameters",
+           "referenced_steps", "resolve"]
+
 
 class EvalContext(Protocol):
     def parameter(self, name: str): ...
@@ -41,11 +46,7 @@ class _Symbolic:
         self.expr = expr
 
 
-FUNCTION_KEYS = ("Get", "Std:Join", "Std:JsonGet")
-
-
-def is_expression(value) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in FUNCTION_KEYS
+FUNCTION_KEYS = EXPRESSION_KEYS  # the one reader of definitions: mlpc.definition
 
 
 def resolve(value, ctx: EvalContext, step: str | None = None, symbolic_execution: bool = False):
@@ -313,43 +314,3 @@ _CONDITIONS = {
     "Not": _not,
     "Or": _or,
 }
-
-
-# ---------------------------------------------------------------- references
-
-def referenced_steps(value) -> set[str]:
-    """Names of the steps a JSON tree refers to (Get Steps.X..., JsonGet property files)."""
-    found: set[str] = set()
-    _collect(value, found)
-    return found
-
-
-def _collect(value, found):
-    if isinstance(value, dict):
-        ref = value.get("Get") if len(value) == 1 else None
-        if isinstance(ref, str) and ref.startswith("Steps."):
-            m = re.match(r"[A-Za-z0-9_\-]+", ref[len("Steps."):])
-            if m:
-                found.add(m.group(0))
-            return
-        for v in value.values():
-            _collect(v, found)
-    elif isinstance(value, list):
-        for v in value:
-            _collect(v, found)
-
-
-def referenced_parameters(value, key: str | None = None, out: dict | None = None) -> dict:
-    """Parameter name -> the set of field names it appears under (e.g. {'InputData': {'S3Uri'}})."""
-    out = {} if out is None else out
-    if isinstance(value, dict):
-        ref = value.get("Get") if len(value) == 1 else None
-        if isinstance(ref, str) and ref.startswith("Parameters."):
-            out.setdefault(ref[len("Parameters."):], set()).add(key)
-            return out
-        for k, v in value.items():
-            referenced_parameters(v, key if k in FUNCTION_KEYS or k in ("Values", "On") else k, out)
-    elif isinstance(value, list):
-        for v in value:
-            referenced_parameters(v, key, out)
-    return out

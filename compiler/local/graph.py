@@ -10,7 +10,7 @@ from __future__ import annotations
 import graphlib
 from dataclasses import dataclass
 
-from .evaluate import referenced_steps
+from ..definition import BRANCHES, flatten, own_part, referenced_steps
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,13 @@ class StepGraph:
         return out
 
 
-BRANCHES = ("IfSteps", "ElseSteps")
+__all__ = ["BRANCHES", "StepGraph", "StepNode", "build_graph"]
 
 
 def build_graph(definition: dict) -> tuple[StepGraph | None, list[str]]:
-    flat: list[tuple[dict, str | None, str | None]] = []
     errors: list[str] = []
-    _flatten(definition.get("Steps") or [], None, None, flat)
     by_name: dict = {}
-    for step, cond, branch in flat:
+    for step, cond, branch in flatten(definition):
         name = step.get("Name")
         if not isinstance(name, str) or not name:
             errors.append(f"a step has no Name: {str(step)[:80]}")
@@ -58,9 +56,7 @@ def build_graph(definition: dict) -> tuple[StepGraph | None, list[str]]:
         by_name[name] = (step, cond, branch)
     nodes = {}
     for name, (step, cond, branch) in by_name.items():
-        own = step if step.get("Type") != "Condition" else {k: v for k, v in step.items() if k != "Arguments"} | {
-            "Arguments": {"Conditions": (step.get("Arguments") or {}).get("Conditions")}}
-        deps = referenced_steps(own) | set(step.get("DependsOn") or []) | ({cond} if cond else set())
+        deps = referenced_steps(own_part(step)) | set(step.get("DependsOn") or []) | ({cond} if cond else set())
         deps.discard(name)
         for d in sorted(deps - set(by_name)):
             errors.append(f"step '{name}' refers to step '{d}', which the definition does not have")
@@ -74,14 +70,3 @@ def build_graph(definition: dict) -> tuple[StepGraph | None, list[str]]:
         cycle = exc.args[1]
         return None, ["the steps depend on each other in a cycle: " + " -> ".join(cycle)]
     return StepGraph({n: nodes[n] for n in order}), []
-
-
-def _flatten(steps, cond, branch, out):
-    for step in steps:
-        if not isinstance(step, dict):
-            continue
-        out.append((step, cond, branch))
-        if step.get("Type") == "Condition":
-            args = step.get("Arguments") or {}
-            for b in BRANCHES:
-                _flatten(args.get(b) or [], step.get("Name"), b, out)

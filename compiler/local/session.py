@@ -1,13 +1,14 @@
 """From a compiled pipeline (+ --param / --stub arguments) to a finished local execution.
 
-Errors are values: every function returns its result and a list of messages.
+Errors are values: every function returns its result and a list of mlpc.errors.MlpcError.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .evaluate import referenced_parameters
+from ..definition import parameters, parse_param_pairs, referenced_parameters
+from ..errors import ArgumentError, MlpcError
 from .filehash import HashMemo
 from .runner import Event, ExecutionResult, RunOptions, run_definition
 from .store import LocalStore, put_local_path, seed_local_data, seed_uploads
@@ -17,14 +18,8 @@ URI_FIELDS = ("S3Uri", "S3OutputPath", "ModelDataUrl", "S3DataSource", "SampleUr
 
 
 def definition_parameters(definition: dict) -> dict:
-    """name -> mlpc.model.Parameter, from the definition's Parameters list."""
-    from ..model import Parameter
-
-    out = {}
-    for p in definition.get("Parameters") or []:
-        out[p["Name"]] = Parameter(p["Name"], p.get("Type", "String"), p.get("DefaultValue"),
-                                   tuple(p["EnumValues"]) if p.get("EnumValues") else None)
-    return out
+    """name -> mlpc.model.Parameter, from the definition's Parameters list (mlpc.definition.parameters)."""
+    return parameters(definition)
 
 
 def s3_parameters(definition: dict) -> set[str]:
@@ -43,56 +38,42 @@ def s3_parameters(definition: dict) -> set[str]:
 
 
 def parse_parameters(definition: dict, pairs: list[str], store: LocalStore | None = None,
-                     bucket: str | None = None, cwd: Path | None = None) -> tuple[dict, list[str]]:
-    """Defaults overridden by `--param NAME=VALUE`, typed. A local path given to an S3 parameter is
-    copied into the store (content-addressed) and replaced by its s3:// URI."""
-    from ..diagnostics import did_you_mean
-    from ..model import coerce_param_value
-
+                     bucket: str | None = None, cwd: Path | None = None) -> tuple[dict, list[MlpcError]]:
+    """Defaults overridden by `--param NAME=VALUE`, typed (mlpc.definition.parse_param_pairs, as deploy
+    parses them). A local path given to an S3 parameter is copied into the store (content-addressed)
+    and replaced by its s3:// URI."""
     params = definition_parameters(definition)
+    given, texts, problems = parse_param_pairs(pairs, params)
+    errors: list[MlpcError] = [ArgumentError(p.message, p.hint) for p in problems]
     values = {n: p.default for n, p in params.items()}
-    errors = []
     s3_params = s3_parameters(definition) if store is not None else set()
-    for pair in pairs or []:
-        name, sep, text = pair.partition("=")
-        name = name.strip()
-        if not sep:
-            errors.append(f"--param '{pair}' is not NAME=VALUE")
-            continue
-        if name not in params:
-            hint = did_you_mean(name, params) if params else "it has none"
-            errors.append(f"--param {name}: the pipeline has no parameter '{name}'" + (f" ({hint})" if hint else ""))
-            continue
-        value, err = coerce_param_value(text, params[name])
-        if err:
-            errors.append(f"--param {name}: {err}")
-            continue
+    for name, value in given.items():
+        text = texts[name]
         if name in s3_params and not text.startswith("s3://"):
             local = Path(text[len("file://"):] if text.startswith("file://") else text)
             local = local if local.is_absolute() else (cwd or Path.cwd()) / local
-            if local.exists():
-                value, err = put_local_path(store, bucket or _bucket_of(params[name].default), local)
-                if err:
-                    errors.append(f"--param {name}: {err}")
-                    continue
-            else:
-                errors.append(f"--param {name}: '{text}' is neither an s3:// URI nor a local file or folder")
+            if not local.exists():
+                errors.append(ArgumentError(f"--param {name}: '{text}' is neither an s3:// URI nor a local file or folder"))
+                continue
+            value, err = put_local_path(store, bucket or _bucket_of(params[name].default), local)
+            if err:
+                errors.append(ArgumentError(f"--param {name}: {err}"))
                 continue
         values[name] = value
-    missing = [n for n, v in values.items() if v is None]
-    for n in missing:
-        errors.append(f"parameter '{n}' has no default value; pass --param {n}=VALUE")
+    for n, v in values.items():
+        if v is None:
+            errors.append(ArgumentError(f"parameter '{n}' has no default value; pass --param {n}=VALUE"))
     return values, errors
 
 
-def parse_stubs(pairs: list[str]) -> tuple[dict, list[str]]:
+def parse_stubs(pairs: list[str]) -> tuple[dict, list[MlpcError]]:
     """`--stub STEP.OUTPUT=VALUE` (or `--stub STEP`) -> {step: {output: value}}."""
     stubs, errors = {}, []
     for pair in pairs or []:
         target, sep, value = pair.partition("=")
         step, dot, output = target.partition(".")
         if not step or (sep and not dot) or (dot and not output):
-            errors.append(f"--stub '{pair}' is not STEP, or STEP.OUTPUT=VALUE")
+            errors.append(ArgumentError(f"--stub '{pair}' is not STEP, or STEP.OUTPUT=VALUE"))
             continue
         outputs = stubs.setdefault(step, {})
         if output:
@@ -108,15 +89,15 @@ def _bucket_of(uri) -> str:
 
 def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None = None,
                  stub_pairs: list[str] | None = None, use_cache: bool = True, max_parallel: int | None = None,
-                 on_event=None) -> tuple[ExecutionResult | None, list[str]]:
+                 on_event=None) -> tuple[ExecutionResult | None, list[MlpcError]]:
     """Seed the store from a CompileResult, then run its definition."""
     workspace.ensure()
     store = LocalStore(workspace.s3_dir, HashMemo(workspace.db_path))
     pipeline = result.pipeline
     base_dir = Path(result.base_dir or ".")
-    errors = seed_uploads(store, result.uploads or [], base_dir)
+    errors: list = [MlpcError(e) for e in seed_uploads(store, result.uploads or [], base_dir)]
     if pipeline is not None:
-        errors += seed_local_data(store, pipeline.local_data, base_dir)
+        errors += [MlpcError(e) for e in seed_local_data(store, pipeline.local_data, base_dir)]
     params, perrors = parse_parameters(result.definition, param_pairs or [], store,
                                        getattr(pipeline, "bucket", None))
     stubs, serrors = parse_stubs(stub_pairs or [])
@@ -126,7 +107,8 @@ def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None 
     options = RunOptions(pipeline_name=getattr(pipeline, "name", None) or "local-pipeline",
                          region=getattr(pipeline, "region", None) or "us-east-1", source=result.file,
                          use_cache=use_cache, stubs=stubs, max_parallel=max_parallel)
-    return run_definition(result.definition, workspace, params, options, on_event)
+    execution, problems = run_definition(result.definition, workspace, params, options, on_event)
+    return execution, [MlpcError(p) for p in problems]
 
 
 __all__ = ["Event", "ExecutionResult", "RunOptions", "parse_parameters", "parse_stubs", "run_compiled",

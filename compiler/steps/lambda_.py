@@ -14,6 +14,6 @@ def render(step, ctx) -> Rendered:
                    {"FunctionArn": step.get("function_arn"), "OutputParameters": output_parameters(step)},
                    {("FunctionArn",): ("function_arn",), ("OutputParameters",): ("outputs",)})
     if "${" not in step.get("function_arn") and not step.get("function_arn").startswith("arn:"):
-        ctx.error(step, ("function_arn",), "L001", "function_arn must be a Lambda function ARN",
+        ctx.error(step, ("function_arn",), "K001", "function_arn must be a Lambda function ARN",
                   "e.g. arn:aws:lambda:us-east-1:123456789012:function:my-fn")
     return out

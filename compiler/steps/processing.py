@@ -72,7 +72,7 @@ def _s3_input(name, uri, local_path, spec) -> dict:
 def _input(step, ctx, name, spec, i, origins) -> dict:
     source = ctx.value(step, ("inputs", name, "source"))
     if not is_expr(source) and not (isinstance(source, str) and source.startswith("s3://")):
-        ctx.error(step, ("inputs", name, "source"), "P010", f"input '{name}' source must be an s3:// URI or a ${{...}} reference",
+        ctx.error(step, ("inputs", name, "source"), "K003", f"input '{name}' source must be an s3:// URI or a ${{...}} reference",
                   "upload local data first (for local runs, see pipeline.local.data)")
     origins[("ProcessingInputs", i)] = ("inputs", name)
     return _s3_input(name, source, spec["destination"], spec)

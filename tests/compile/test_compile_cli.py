@@ -237,7 +237,7 @@ def test_definition_over_the_inline_limit_is_a_warning(cli, tmp_path):
     assert len(out.read_text()) > 1_048_576
     validated = cli("validate", big, "--format", "json")
     assert validated.exit_code == 0
-    assert '"severity": "warning"' in validated.stdout and '"code": "L015"' in validated.stdout
+    assert '"severity": "warning"' in validated.stdout and '"code": "N015"' in validated.stdout
 
 
 def test_file_too_large(cli, tmp_path):

@@ -1,11 +1,13 @@
 """Data-driven compiler diagnostics, cfn-lint style.
 
 Every `fixtures/bad/NAME.yaml` has a sidecar `NAME.expected` listing, in order, every
-diagnostic the CLI must print for it, the way the CLI prints them (minus `FILE:` and `[CODE]`):
+diagnostic the CLI must print for it, the way the CLI prints them (minus `FILE:`):
 
-    12:21: type mismatch: parameter of type Float      <- LINE:COL: substring of the message
-        hint: InstanceCount expects an integer          <- optional: substring of that diagnostic's hint
-    1: more than 100 alias expansions                   <- LINE only, where a column means nothing
+    12:21: type mismatch: parameter of type Float [A001]  <- LINE:COL: substring of the message [CODE]
+        hint: InstanceCount expects an integer            <- optional: substring of that diagnostic's hint
+    1: more than 100 alias expansions [E006]              <- LINE only, where a column means nothing
+
+The code is required and must be the one printed (and so in the catalogue, mlpc.catalogue).
 
 `# xfail: reason` marks a known bug owned by another module (strict: it must still fail).
 Every `fixtures/good/*.yaml` must validate and compile cleanly.
@@ -20,12 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from mlpc.catalogue import CATALOGUE
+
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "fixtures" / "bad").glob("*.yaml"))
 GOOD = sorted((HERE / "fixtures" / "good").glob("*.yaml"))
 
-_EXPECT = re.compile(r"^(\d+)(?::(\d+))?: (.+)$")
+_EXPECT = re.compile(r"^(\d+)(?::(\d+))?: (.+) \[([A-Z]{1,2}\d{3})\]$")
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Expected:
     line: int
     col: int | None
     message: str
+    code: str
     hint: str | None = None
 
 
@@ -41,6 +46,7 @@ class Printed:
     line: int
     col: int
     message: str
+    code: str
     hints: list = field(default_factory=list)
 
 
@@ -56,8 +62,8 @@ def read_expected(path: Path) -> tuple[list[Expected], str | None]:
             out[-1].hint = raw[len("    hint: "):]
             continue
         m = _EXPECT.match(raw)
-        assert m, f"{path.name}: cannot parse expectation {raw!r}"
-        out.append(Expected(int(m.group(1)), int(m.group(2)) if m.group(2) else None, m.group(3)))
+        assert m, f"{path.name}: cannot parse expectation {raw!r} (LINE[:COL]: message [CODE])"
+        out.append(Expected(int(m.group(1)), int(m.group(2)) if m.group(2) else None, m.group(3), m.group(4)))
     assert out, f"{path.name}: no expectations"
     return out, xfail
 
@@ -68,7 +74,7 @@ def parse_stderr(text: str, file: str) -> list[Printed]:
     assert lines, "no diagnostics printed"
     count = lines[-1]
     assert re.fullmatch(r"\d+ errors?", count), f"last line should count the errors: {count!r}"
-    head = re.compile(re.escape(file) + r":(\d+):(\d+): (.+) \[[A-Z]\d{3}\]$")
+    head = re.compile(re.escape(file) + r":(\d+):(\d+): (.+) \[([A-Z]{1,2}\d{3})\]$")
     out: list[Printed] = []
     for line in lines[:-1]:
         if line.startswith("    hint: "):
@@ -77,7 +83,7 @@ def parse_stderr(text: str, file: str) -> list[Printed]:
             continue
         m = head.match(line)
         assert m, f"not FILE:LINE:COL: message [CODE]: {line!r}"
-        out.append(Printed(int(m.group(1)), int(m.group(2)), m.group(3)))
+        out.append(Printed(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)))
     assert int(count.split()[0]) == len(out)
     return out
 
@@ -119,6 +125,8 @@ def test_bad_fixture(cli, path: Path, tmp_path: Path):
     for exp, p in zip(expected, printed):
         where = f"{path.name}: expected {exp.line}:{exp.col}: {exp.message!r}; got {p.line}:{p.col}: {p.message!r}"
         assert exp.message in p.message, where
+        assert p.code == exp.code, f"{where}; code {p.code}, expected {exp.code}"
+        assert p.code in CATALOGUE, f"{p.code} is not in mlpc.catalogue"
         assert p.line == exp.line, where
         if exp.col is not None:
             assert p.col == exp.col, where

@@ -165,7 +165,7 @@ def test_definition_over_one_megabyte_is_deployed_through_s3(moto, tmp_path):
                    "steps:\n  Stop:\n    type: fail\n    message: " + "x" * 1_100_000 + "\n")
     compiled = compile_file(big)
     assert compiled.ok and len(compiled.definition_json) > 1_048_576
-    assert [w.code for w in compiled.warnings] == ["L015"]
+    assert [w.code for w in compiled.warnings] == ["N015"]
     result = cli("upsert", big)
     assert result.exit_code == 0, result.output
     key = f"big/definitions/{definition_sha256(compiled.definition_json)}.json"

@@ -1,0 +1,189 @@
+"""The diagnostic catalogue: every code mlpc reports, with its severity, meaning and doc anchor.
+
+Every `Diagnostic(code, ...)` (and every MlpcError code that is not an AWS error code) made in
+mlpc's code is listed here; tests/test_catalogue.py fails when a code is used and not catalogued,
+or catalogued and never used. docs/diagnostics.md is generated from this table
+(`python tools/gen_diagnostics_doc.py`; a test checks it is up to date).
+
+ADDING A CODE is one line in CODES below: `_c("Q001", ERROR, "one-line meaning")`, with a
+letter from AREAS (add the area if it is new; one letter means one area, never two).
+
+The scheme: a code is an area letter (two for lint's own tables) and three digits. The letter
+says which phase or table reported it; digits are never reused for another meaning.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .diagnostics import Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+# area letter(s) -> what reports it (the heading in docs/diagnostics.md)
+AREAS = {
+    "E": "The YAML file (loader)",
+    "T": "Compile-time templates ({{ var }})",
+    "V": "Compile-time variables (--var, --vars-file)",
+    "S": "The JSON Schema of the YAML format",
+    "M": "The pipeline model: parameters, property files, schedules",
+    "R": "Run-time references (${...})",
+    "C": "Conditions (the `if:` language)",
+    "F": "Files next to the pipeline (code, source_dir)",
+    "I": "Container images",
+    "K": "Step fields checked by their step kind",
+    "P": "Retry policies",
+    "U": "Tuning",
+    "A": "botocore request shapes (Create* Arguments)",
+    "G": "The step graph",
+    "N": "Service limits (names, sizes)",
+    "B": "Notifications",
+    "H": "Security settings (pipeline.security, per-step security:)",
+    "LP": "mlpc lint: policy files",
+    "W": "mlpc lint: waivers",
+}
+
+
+class Code(NamedTuple):
+    code: str
+    severity: Severity
+    meaning: str  # one line
+
+    @property
+    def area(self) -> str:
+        return self.code.rstrip("0123456789")
+
+    @property
+    def anchor(self) -> str:
+        """The anchor of this code in docs/diagnostics.md."""
+        return self.code.lower()
+
+    @property
+    def doc_url(self) -> str:
+        return f"docs/diagnostics.md#{self.anchor}"
+
+
+def _c(code: str, severity: Severity, meaning: str) -> Code:
+    return Code(code, severity, meaning)
+
+
+CODES: tuple[Code, ...] = (
+    _c("E000", ERROR, "the file does not exist or cannot be read"),
+    _c("E001", ERROR, "the file is larger than the loader's limit"),
+    _c("E002", ERROR, "YAML syntax error"),
+    _c("E003", ERROR, "the file is empty"),
+    _c("E004", ERROR, "a mapping key is not a plain scalar"),
+    _c("E005", ERROR, "duplicate mapping key"),
+    _c("E006", ERROR, "too many YAML alias expansions (alias bomb)"),
+    _c("E007", ERROR, "a number that is not finite (.nan, .inf)"),
+    _c("T001", ERROR, "undefined template variable"),
+    _c("T002", ERROR, "template syntax or evaluation error"),
+    _c("T003", ERROR, "a templated key renders to a key that already exists"),
+    _c("V001", ERROR, "--var is not NAME=VALUE with a valid name"),
+    _c("V002", ERROR, "a vars file is not a mapping"),
+    _c("S001", ERROR, "the document does not match the JSON Schema of the format"),
+    _c("M001", ERROR, "a parameter's default does not have the parameter's type"),
+    _c("M002", ERROR, "enum on a parameter that is not a String"),
+    _c("M003", ERROR, "a parameter's default is not in its enum"),
+    _c("M004", ERROR, "a property file name is declared twice"),
+    _c("M005", ERROR, "a property file names an output its step does not declare"),
+    _c("M010", ERROR, "invalid schedule name"),
+    _c("M011", ERROR, "a schedule sets a parameter the pipeline does not declare"),
+    _c("M012", ERROR, "a schedule's parameter value does not fit the parameter"),
+    _c("M020", ERROR, "invalid notification name"),
+    _c("R001", ERROR, "unknown kind of reference (not params., execution., steps. or files.)"),
+    _c("R002", ERROR, "unknown parameter"),
+    _c("R003", ERROR, "unknown execution variable"),
+    _c("R004", ERROR, "unknown property file"),
+    _c("R005", ERROR, "a property file reference without a JSON path"),
+    _c("R006", ERROR, "unknown step"),
+    _c("R007", ERROR, "a step refers to its own properties"),
+    _c("R008", ERROR, "a step reference without a property"),
+    _c("R009", ERROR, "a step has no such output"),
+    _c("R010", ERROR, "the step's kind has no such property to reference"),
+    _c("R011", ERROR, "not a property of the step's Describe* response"),
+    _c("R012", ERROR, "the property is a structure, list or map, not a value"),
+    _c("R013", ERROR, "malformed ${...} reference"),
+    _c("R014", ERROR, "a ${...} reference in a field that takes a literal value"),
+    _c("C010", ERROR, "condition syntax error"),
+    _c("C011", ERROR, "a condition step with neither then nor else steps"),
+    _c("C012", ERROR, "an ordering comparison on a value that is not a number"),
+    _c("C013", ERROR, "a comparison between values of different types"),
+    _c("F001", ERROR, "code file not found"),
+    _c("F002", ERROR, "source directory not found"),
+    _c("F003", ERROR, "entry point not found in source_dir"),
+    _c("I001", ERROR, "a step needs an image (image:, or a framework and its version)"),
+    _c("I002", ERROR, "the SDK's image registry has no such framework, version or region"),
+    _c("K001", ERROR, "a Lambda step's function_arn is not a Lambda function ARN"),
+    _c("K002", ERROR, "a Callback step's sqs_queue_url is not an SQS queue URL"),
+    _c("K003", ERROR, "a processing input source is neither an s3:// URI nor a reference"),
+    _c("P001", ERROR, "a retry policy needs exactly one of max_attempts or expire_after_minutes"),
+    _c("P002", ERROR, "SageMaker.* job exceptions retried on a step that is not a job"),
+    _c("U001", ERROR, "a categorical range without values"),
+    _c("U002", ERROR, "a continuous or integer range without min and max"),
+    _c("U003", ERROR, "a range's min is greater than its max"),
+    _c("U004", ERROR, "a hyperparameter is both static and tuned"),
+    _c("U005", ERROR, "the tuning objective metric is not in metric_definitions"),
+    _c("A001", ERROR, "the step's Arguments do not match botocore's Create* request shape"),
+    _c("G001", ERROR, "dependency cycle"),
+    _c("G002", ERROR, "depends_on names an unknown step"),
+    _c("G003", ERROR, "a step depends on itself"),
+    _c("G004", ERROR, "a condition branch names an unknown step"),
+    _c("G005", ERROR, "a condition lists itself in a branch"),
+    _c("G006", ERROR, "a step is in more than one condition branch"),
+    _c("N010", ERROR, "invalid SageMaker pipeline name"),
+    _c("N011", ERROR, "invalid step name"),
+    _c("N012", ERROR, "invalid parameter name"),
+    _c("N013", ERROR, "the pipeline description is too long"),
+    _c("N014", ERROR, "the pipeline display_name is too long"),
+    _c("N015", WARNING, "the definition is larger than CreatePipeline's inline limit (upsert goes through S3)"),
+    _c("H001", ERROR, "a security setting that this step kind does not take"),
+    _c("H002", ERROR, "a VPC list has more or fewer entries than SageMaker takes"),
+    _c("H003", ERROR, "a security value from a parameter that is not a String"),
+    _c("H004", ERROR, "a security value that does not match botocore's shape"),
+    _c("H005", ERROR, "not a KMS key reference"),
+    _c("H006", ERROR, "a subnet or security group ID with the wrong prefix"),
+    _c("H007", ERROR, "network isolation on a script-mode model step (its code cannot be downloaded)"),
+    _c("H008", ERROR, "channel 'code' is reserved under network isolation"),
+    _c("H009", ERROR, "pipeline.security takes parameters and literals, not step properties"),
+    _c("B001", ERROR, "a notification asks for model package events but names no group mlpc can find"),
+    _c("B002", ERROR, "a notification names model package groups but asks for no model_* event"),
+    _c("LP001", ERROR, "--policy is neither a built-in policy nor a file"),
+    _c("LP002", ERROR, "a policy file is not a mapping"),
+    _c("LP003", ERROR, "unknown policy setting"),
+    _c("LP004", ERROR, "extends: names no built-in policy"),
+    _c("LP005", ERROR, "rules: is not a mapping of rule id to level"),
+    _c("LP006", ERROR, "a policy names an unknown rule"),
+    _c("LP007", ERROR, "a policy sets a rule to something that is not a level"),
+    _c("LP008", ERROR, "a policy list setting is not a list of non-empty strings"),
+    _c("W001", ERROR, "a waiver names an unknown rule"),
+    _c("W002", ERROR, "a waiver names an unknown step"),
+    _c("W003", WARNING, "a waiver is unused"),
+)
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in CODES}
+
+
+def lookup(code: str) -> Code | None:
+    return CATALOGUE.get(code)
+
+
+def severity_of(code: str) -> Severity:
+    entry = CATALOGUE.get(code)
+    return entry.severity if entry else ERROR
+
+
+def markdown() -> str:
+    """docs/diagnostics.md: one section per area, one row (with its anchor) per code."""
+    lines = ["# Diagnostics", "",
+             "Every code mlpc reports, generated from `mlpc/catalogue.py` by `python tools/gen_diagnostics_doc.py`",
+             "(do not edit by hand). Diagnostics print as `FILE:LINE:COL: message [CODE]` with a hint; an error",
+             "exits 1, a warning is printed as `warning:` and the command goes on.", ""]
+    for area, title in AREAS.items():
+        codes = [c for c in CODES if c.area == area]
+        if not codes:
+            continue
+        lines += [f"## {area}: {title}", "", "| code | severity | meaning |", "| --- | --- | --- |"]
+        lines += [f'| <a id="{c.anchor}"></a>`{c.code}` | {c.severity.value} | {c.meaning} |' for c in codes]
+        lines.append("")
+    return "\n".join(lines)
