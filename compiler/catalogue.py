@@ -90,6 +90,8 @@ CODES: tuple[Code, ...] = (
     _c("M010", ERROR, "invalid schedule name"),
     _c("M011", ERROR, "a schedule sets a parameter the pipeline does not declare"),
     _c("M012", ERROR, "a schedule's parameter value does not fit the parameter"),
+    _c("M013", ERROR, "a schedule expression EventBridge Scheduler would reject (cron fields, rate units, at() dates)"),
+    _c("M014", ERROR, "a schedule time zone that is not an IANA time zone"),
     _c("M020", ERROR, "invalid notification name"),
     _c("R001", ERROR, "unknown kind of reference (not params., execution., steps. or files.)"),
     _c("R002", ERROR, "unknown parameter"),

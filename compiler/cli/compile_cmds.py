@@ -11,7 +11,7 @@ import typer
 
 from .base import app
 from .options import GraphFmt, ValidateFmt, VarOpt, VarsFileOpt
-from .output import compile_or_exit, print_diagnostics, print_warnings
+from .output import compile_or_exit, fail, print_diagnostics, print_warnings
 
 
 
@@ -98,8 +98,7 @@ def graph(
     from ..graphviz import GRAPHVIZ_HINT, dot_to_png, to_dot, to_mermaid
 
     if format == GraphFmt.png and output is None:
-        typer.echo("error: --format png writes a binary picture: give -o FILE.png", err=True)
-        raise typer.Exit(1)
+        fail("--format png writes a binary picture: give -o FILE.png")
     res = compile_or_exit(file, var, vars_file)
     if format == GraphFmt.svg:
         from ..graph_svg import to_svg
@@ -108,8 +107,7 @@ def graph(
     elif format == GraphFmt.png:
         data, err = dot_to_png(to_dot(res.graph, res.pipeline.name))
         if err:
-            typer.echo(f"error: {err}\n    hint: {GRAPHVIZ_HINT}", err=True)
-            raise typer.Exit(1)
+            fail(err, GRAPHVIZ_HINT, "Graphviz")
     else:
         data = (to_mermaid(res.graph) if format == GraphFmt.mermaid else to_dot(res.graph, res.pipeline.name)) + "\n"
     if output is None:

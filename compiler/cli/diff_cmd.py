@@ -12,7 +12,8 @@ from . import aws_support  # connect() is looked up at call time: tests point it
 from .aws_support import cli_errors, fail, region_or_exit
 from .base import app
 from .options import DiffFmt, ProfileOpt, RegionOpt, VarOpt, VarsFileOpt
-from .output import compile_all_or_exit, print_diagnostics
+from ..errors import MlpcError
+from .output import compile_all_or_exit, print_diagnostics, print_error
 
 
 @app.command()
@@ -74,7 +75,7 @@ def _diff_one(res, file: Path, against: str, format, var, vars_file, profile, re
             old_res, commit = compile_at_ref(file, ref, variables, vars_file,
                                              code_paths=[u.local for u in res.uploads or []])
         if old_res is not None and not old_res.ok:
-            typer.echo(f"error: {file} does not compile at {ref}:", err=True)
+            print_error(MlpcError(f"{file} does not compile at {ref}:"))
             print_diagnostics(old_res.diagnostics)
             raise typer.Exit(1)
         old = old_res.definition if old_res else None

@@ -79,8 +79,7 @@ def compile_all_or_exit(files, var, vars_file) -> list:
     for res in results:
         print_warnings(res.warnings)
         if res.pipeline.name in names:
-            typer.echo(f"error: {res.file} and {names[res.pipeline.name]} both define pipeline '{res.pipeline.name}'",
-                       err=True)
-            raise typer.Exit(1)
+            fail(f"{res.file} and {names[res.pipeline.name]} both define pipeline '{res.pipeline.name}'",
+                 "each file must name a different pipeline")
         names[res.pipeline.name] = res.file
     return results

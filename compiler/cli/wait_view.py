@@ -14,6 +14,9 @@ from datetime import datetime, timezone
 
 import typer
 
+from ..errors import MlpcError
+from .output import print_error
+
 WAIT_TIMEOUT_EXIT = 124  # as timeout(1); docs/deploy.md documents it
 INTERRUPTED_EXIT = 130  # 128 + SIGINT
 
@@ -64,7 +67,7 @@ def wait_for(aws, arn: str, poll: float, timeout: float | None = None, live: boo
             try:
                 snap = follow(aws, arn, poll, timeout)
             except WaitTimeout as err:
-                typer.echo(f"error: {err.message} [{err.code}]\n    hint: {err.hint}", err=True)
+                print_error(err)
                 return WAIT_TIMEOUT_EXIT
     except KeyboardInterrupt:
         typer.echo(f"\ninterrupted: execution {exec_id} keeps running on SageMaker; mlpc only stopped watching",
@@ -75,8 +78,8 @@ def wait_for(aws, arn: str, poll: float, timeout: float | None = None, live: boo
     if snap.status == "Succeeded":
         typer.echo(f"execution {exec_id} succeeded")
         return 0
-    typer.echo(f"error: execution {exec_id} {snap.status.lower()}"
-               + (f": {snap.failure_reason}" if snap.failure_reason else ""), err=True)
+    print_error(MlpcError(f"execution {exec_id} {snap.status.lower()}"
+                          + (f": {snap.failure_reason}" if snap.failure_reason else "")))
     for line in failed_step_lines(snap):
         typer.echo(line, err=True)
     return 1
