@@ -76,11 +76,11 @@ def check_fields(step, ctx) -> None:
     check = step.get("check")
     for field, takers in ONLY_FOR.items():
         if step.get(field) is not None and check not in takers:
-            ctx.error(step, (field,), "K001", f"'{field}' does not apply to a {check} check",
+            ctx.error(step, (field,), "K010", f"'{field}' does not apply to a {check} check",
                       f"it is for check: {' or '.join(takers)}")
     for field in REQUIRED.get(check, ()):
         if step.get(field) is None:
-            ctx.error(step, ("check",), "K002", f"a {check} check needs '{field}'",
+            ctx.error(step, ("check",), "K011", f"a {check} check needs '{field}'",
                       f"add `{field}:` to step '{step.name}'")
 
 
@@ -158,5 +158,5 @@ def _boolean(step, ctx, key: str, value) -> None:
     if isinstance(value, Expr) and value.type in ("Boolean", None):
         return
     got = value.type if isinstance(value, Expr) else type(value).__name__
-    ctx.error(step, (key,), "K003", f"'{key}' must be true, false or a Boolean parameter (got {got})",
+    ctx.error(step, (key,), "K012", f"'{key}' must be true, false or a Boolean parameter (got {got})",
               "e.g. skip_check: ${params.SkipDataQualityCheck} with SkipDataQualityCheck: {type: Boolean}")
