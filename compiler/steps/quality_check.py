@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..expressions import Unresolved
+from ..expressions import Param, Unresolved
 from .check_job import check_fields, check_members, job_arguments, s3_input
 from .common import Rendered
 
@@ -46,6 +46,9 @@ def render(step, ctx) -> Rendered:
         for key, name in MODEL_QUALITY_ENV:
             if step.get(key) is not None:
                 value = ctx.value(step, (key,))
+                if isinstance(value, Param) and value.type != "String":  # as the SDK's _format_env_variable_value
+                    ctx.error(step, (key,), "K013", f"'{key}' takes a String parameter, not {value.type} '{value.name}'",
+                              "declare the parameter as {type: String}; the container reads it as text")
                 env[name] = value if not isinstance(value, (int, float)) else str(value)
     inputs = [s3_input(INPUT_NAME, ctx.value(step, ("dataset",)), DATASET_DIR)]
     origins[("ProcessingInputs", 0)] = ("dataset",)
