@@ -50,7 +50,35 @@ transform = obj({**common, **job, "model_name": SVAL, "instance_type": SVAL, "in
 model_fields = {"image": SVAL, "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
                 "environment": strmap, "entry_point": S(), "source_dir": S(), "instance_type": S()}
 model = obj({**common, **job, **model_fields}, ["type", "model_data"])
-metrics_source = obj({"s3_uri": SVAL, "content_type": SVAL, "content_digest": SVAL}, ["s3_uri"])
+metrics_source = obj({"s3_uri": SVAL, "content_type": SVAL,
+                      "content_digest": {**SVAL, "description": "Digest of the report (ContentDigest), e.g. a SHA-256."}},
+                     ["s3_uri"])
+# Model card fields the vendored schema leaves undescribed (SageMaker's model card documentation).
+CARD_DOCS = {
+    "additional_information": "Anything else a reader should know: ethical considerations, caveats, custom details.",
+    "evaluation_details": "Evaluations of the model, one entry per evaluation: name, observation, datasets, metrics.",
+    "datasets": "S3 URIs of the datasets used.",
+    "evaluation_job_arn": "ARN of the job that ran the evaluation.",
+    "evaluation_observation": "What the evaluation showed.",
+    "metric_groups": "Metrics, in named groups: {name, metric_data: [{name, type, value, ...}]}.",
+    "metric_data": "The group's metrics: {name, type: number|string|boolean|linear_graph|bar_chart|matrix, value}.",
+    "notes": "Notes on this item.",
+    "value": "The value.",
+    "x_axis_name": "Name of the x axis (graphs).",
+    "y_axis_name": "Name of the y axis (graphs).",
+    "explanations_for_risk_rating": "Why the model has this risk rating.",
+    "factors_affecting_model_efficiency": "What makes the model work less well (data, population, drift).",
+    "condition": "The condition of the objective function.",
+    "facet": "What the objective function measures, e.g. Loss, Accuracy, AUC.",
+    "function": "The objective function: {function: Maximize|Minimize, facet, condition}, or the direction itself.",
+    "training_job_details": "The training job: ARN, datasets, environment, hyperparameters and metrics.",
+    "hyper_parameters": "Hyperparameters of the training job: [{name, value}].",
+    "training_environment": "Images the training ran in.",
+    "training_metrics": "Metrics of the training job: [{name, value, notes}].",
+    "user_provided_hyper_parameters": "Hyperparameters you add: [{name, value}].",
+    "user_provided_training_metrics": "Training metrics you add: [{name, value, notes}].",
+    "training_observations": "What was observed during training.",
+}
 
 
 def model_card_schema() -> dict:
@@ -73,7 +101,19 @@ def model_card_schema() -> dict:
             return [inline(v) for v in node]
         return node
 
-    content = inline(card["$defs"]["Content"])
+    def describe(node):
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and "description" not in sub and name in CARD_DOCS:
+                    sub["description"] = CARD_DOCS[name]
+            for value in node.values():
+                describe(value)
+        elif isinstance(node, list):
+            for value in node:
+                describe(value)
+        return node
+
+    content = describe(inline(card["$defs"]["Content"]))
     return obj({"status": {**card["status"], "description": "ModelCardStatus: Draft, PendingReview, Approved or Archived"},
                 **content["properties"]}, ["status"],
                description="The model package's model card (SDK: ModelPackageModelCard); content keys as in "
