@@ -13,13 +13,17 @@ from pathlib import Path
 
 class Upload(NamedTuple):
     s3_uri: str
-    local: str  # path as given, relative to the pipeline file's folder
-    kind: str  # "file" | "sourcedir"
+    local: str  # path as given, relative to the pipeline file's folder (for "generated": what it is)
+    kind: str  # "file" | "sourcedir" | "generated" (a file compile wrote, e.g. a Clarify analysis config)
     sha256: str
     size: int
+    data: bytes | None = None  # the bytes of a "generated" upload
 
     def to_json(self) -> dict:
-        return {"s3_uri": self.s3_uri, "local": self.local, "kind": self.kind, "sha256": self.sha256, "size": self.size}
+        out = {"s3_uri": self.s3_uri, "local": self.local, "kind": self.kind, "sha256": self.sha256, "size": self.size}
+        if self.data is not None:
+            out["content"] = self.data.decode("utf-8")
+        return out
 
 
 def sourcedir_bytes(source_dir: Path) -> bytes:
@@ -52,6 +56,8 @@ def sourcedir_bytes(source_dir: Path) -> bytes:
 
 def upload_bytes(upload: Upload, base_dir: Path) -> bytes:
     """The exact bytes to upload for one manifest entry (rebuilt deterministically)."""
+    if upload.kind == "generated":
+        return upload.data
     path = base_dir / upload.local
     if upload.kind == "sourcedir":
         return sourcedir_bytes(path)

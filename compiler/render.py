@@ -60,6 +60,12 @@ class StepContext:
         self.uploads[uri] = Upload(uri, rel, "file", digest, len(data))
         return uri
 
+    def upload_data(self, data: bytes, filename: str, what: str = "generated") -> str:
+        """A file compile generates (e.g. a Clarify analysis config), content-addressed like code."""
+        uri, digest = code_uri(self.pipeline.bucket, self.pipeline.name, data, filename)
+        self.uploads[uri] = Upload(uri, what, "generated", digest, len(data), data)
+        return uri
+
     def upload_sourcedir(self, step, key_path: tuple, rel: str) -> str | None:
         path = self.pipeline.base_dir / rel
         if not path.exists():

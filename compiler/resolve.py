@@ -148,6 +148,11 @@ class Resolver:
         kind = stepkinds.kind(ttype)
         outputs = kind.outputs
         off = ref.offset + len(target.name) + 1
+        if kind.properties is not None:  # the kind names its own properties (e.g. a check's baselines)
+            expr = stepkinds.load(kind.properties)(target, prop, self, path, off)
+            if isinstance(expr, StepProperty):
+                self._prop_cache[f"{target.name}.{expr.path}"] = expr.type
+            return expr
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-expected", "$defs"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "x-expected", "$defs", "format"})
 _TYPES = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
@@ -112,6 +112,9 @@ class Compiler:
             return None
         return lambda v: not isinstance(v, list) or len({repr(x) for x in v}) == len(v)
 
+    def _k_maxItems(self, n, _):
+        return lambda v: not isinstance(v, list) or len(v) <= n
+
     def _k_items(self, sub, _):
         check = self.compile(sub)
         return lambda v: not isinstance(v, list) or all(check(x) for x in v)
@@ -128,6 +131,7 @@ class Compiler:
 
     def _k_properties(self, props, schema):
         compiled = {k: self.compile(s) for k, s in props.items()}
+        patterns = [(re.compile(p), self.compile(s)) for p, s in (schema.get("patternProperties") or {}).items()]
         extra = self.compile(schema.get("additionalProperties", True))
 
         def check(v):
@@ -135,13 +139,23 @@ class Compiler:
                 return True
             for k, x in v.items():
                 c = compiled.get(k)
-                if not (c(x) if c is not None else extra(x)):
+                if c is not None:
+                    if not c(x):
+                        return False
+                    continue
+                hits = [pc for rx, pc in patterns if rx.search(k)]
+                if not (all(pc(x) for pc in hits) if hits else extra(x)):
                     return False
             return True
         return check
 
-    def _k_additionalProperties(self, sub, schema):
+    def _k_patternProperties(self, props, schema):
         if "properties" in schema:
+            return None  # handled together with properties
+        return self._k_properties({}, schema)
+
+    def _k_additionalProperties(self, sub, schema):
+        if "properties" in schema or "patternProperties" in schema:
             return None  # handled together with properties
         extra = self.compile(sub)
         return lambda v: not isinstance(v, dict) or all(extra(x) for x in v.values())
@@ -149,6 +163,10 @@ class Compiler:
     def _k_allOf(self, subs, _):
         checks = [self.compile(s) for s in subs]
         return lambda v: all(c(v) for c in checks)
+
+    def _k_anyOf(self, subs, _):
+        checks = [self.compile(s) for s in subs]
+        return lambda v: any(c(v) for c in checks)
 
     def _k_oneOf(self, subs, _):
         checks = [self.compile(s) for s in subs]

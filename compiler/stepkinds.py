@@ -59,10 +59,15 @@ class StepKind(NamedTuple):
     dot: str = "box"  # Graphviz node shape
     definition_aliases: tuple = ()  # other "Type" values read as this kind (older SDK definitions)
     inline: bool = False  # the local executor starts no process: it runs on the runner's scheduling thread
+    properties: str | None = None  # "module:function"(step, prop, resolver, path, offset) -> Expr | None:
+    #                                 a kind whose properties are its own names, not a Describe* shape
 
 
 _JOB_SKIP = frozenset({"ProcessingJobName", "TrainingJobName", "TransformJobName", "HyperParameterTuningJobName",
                        "ModelName"})
+# A check's cache key (SageMaker: its check config, CheckJobConfig and check flags): the whole job.
+_CHECK_CACHE_KEY = ("AppSpecification", "Environment", "ProcessingInputs", "ProcessingOutputConfig",
+                    "ProcessingResources", "StoppingCondition")
 _TUNING_DEFINITION = ("AlgorithmSpecification", "HyperParameterRanges", "InputDataConfig",
                       "StaticHyperParameters", "TuningObjective")
 
@@ -98,6 +103,13 @@ KINDS: tuple[StepKind, ...] = (
          definition_aliases=("CreateModel",)),
     _job("register_model", "RegisterModel", "register", executor_module="register", describe="DescribeModelPackage",
          request="CreateModelPackage", example="ModelPackageArn", mermaid=("[(", ")]"), dot="cylinder"),
+    # Check steps: the baselining job is a CreateProcessingJob (shape-checked, security overlays apply);
+    # CheckType, SkipCheck, ... are step members. The SDK's check steps take no retry policies.
+    *(StepKind(t, d, renderer=f"mlpc.steps.{t}:render", executor=None, schema=f"mlpc.steps.check_schemas:{t}",
+               request="CreateProcessingJob", skip_required=frozenset({"ProcessingJobName"}), is_job=True, cache=True,
+               cache_key=_CHECK_CACHE_KEY, properties="mlpc.steps.check_job:check_property",
+               example="calculated_baseline_constraints", mermaid=("[/", "/]"), dot="parallelogram")
+      for t, d in (("quality_check", "QualityCheck"), ("clarify_check", "ClarifyCheck"))),
     StepKind("condition", "Condition", renderer="mlpc.steps.condition:render",
              executor="mlpc.local.executors.condition:run", schema="mlpc.steps.schemas:condition",
              branches=(("then", "IfSteps"), ("else", "ElseSteps")), interpolated=False, raw_arguments=True,

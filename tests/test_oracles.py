@@ -23,7 +23,7 @@ from mlpc.api import compile_file, compile_text
 from shape_oracle import botocore_oracle_validate
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ("breast-cancer", "sklearn-tuning")
+EXAMPLES = ("breast-cancer", "sklearn-tuning", "credit-risk")
 AWS_SCHEMA = ROOT / ".." / "shared" / "refs" / "aws-pipeline-definition-schema" / "pipeline-definition.schema.json"
 
 # step Type -> (Create* operation, the required names SageMaker Pipelines fills in at run time)
@@ -34,6 +34,8 @@ OPERATIONS = {
     "Transform": ("CreateTransformJob", {"TransformJobName": "mlpc-oracle"}),
     "Model": ("CreateModel", {"ModelName": "mlpc-oracle"}),
     "RegisterModel": ("CreateModelPackage", {}),
+    "QualityCheck": ("CreateProcessingJob", {"ProcessingJobName": "mlpc-oracle"}),  # the baselining job
+    "ClarifyCheck": ("CreateProcessingJob", {"ProcessingJobName": "mlpc-oracle"}),
 }
 NOT_A_REQUEST = frozenset({"Condition", "Fail", "Lambda", "Callback"})  # Arguments are no SageMaker API request
 
@@ -151,9 +153,18 @@ KNOWN_GAPS = (
     Gap("app-managed", "NOTES.md: no AppManaged on processing inputs and outputs",
         lambda e: _unexpected(e) == {"AppManaged"}),
     Gap("register-members", "NOTES.md: no ModelApprovalStatus/SkipModelValidation on RegisterModel; also no "
-        "CustomerMetadataProperties, which botocore's CreateModelPackage has",
+        "CustomerMetadataProperties, DriftCheckBaselines or ModelCard, which botocore's CreateModelPackage has",
         lambda e: _unexpected(e) and _unexpected(e) <= {"ModelApprovalStatus", "SkipModelValidation",
-                                                        "CustomerMetadataProperties"}),
+                                                        "CustomerMetadataProperties", "DriftCheckBaselines",
+                                                        "ModelCard"}),
+    Gap("check-fail-on-violation", "found here: QualityCheck/ClarifyCheck steps have no FailOnViolation, which the "
+        "SDK's QualityCheckStep/ClarifyCheckStep write on every check step",
+        lambda e: _unexpected(e) == {"FailOnViolation"} and isinstance(e.instance, dict)
+        and e.instance.get("Type") in ("QualityCheck", "ClarifyCheck")),
+    Gap("bias-reports", "found here: ModelMetrics.Bias has only Report; botocore's Bias also has PreTrainingReport "
+        "and PostTrainingReport (the SDK's ModelMetrics bias_pre_training / bias_post_training)",
+        lambda e: _where(e).endswith("/ModelMetrics/Bias") and _unexpected(e)
+        and _unexpected(e) <= {"PreTrainingReport", "PostTrainingReport"}),
     Gap("container-members", "NOTES.md: no Environment on containers; also no Framework, which botocore's "
         "ModelPackageContainerDefinition has (the SDK's SKLearnModel.register writes it)",
         lambda e: _unexpected(e) and _unexpected(e) <= {"Environment", "Framework"}),

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from .common import Rendered
+from .evidence import drift_check_baselines, model_card, model_metrics
 from .model import container
 
 # Frameworks whose SDK model classes record `Framework` on the package's container when
 # registering (SKLearnModel.register, XGBoostModel.register, ...): the upper-cased name.
 FRAMEWORK_MODELS = frozenset({"sklearn", "xgboost", "pytorch", "tensorflow", "mxnet", "chainer"})
-
-METRIC_SLOTS = {
-    "model_statistics": ("ModelQuality", "Statistics"), "model_constraints": ("ModelQuality", "Constraints"),
-    "data_statistics": ("ModelDataQuality", "Statistics"), "data_constraints": ("ModelDataQuality", "Constraints"),
-    "bias": ("Bias", "Report"), "explainability": ("Explainability", "Report"),
-}
-
-
-def _metrics(step, ctx, origins) -> dict:
-    out: dict = {}
-    for key, spec in (step.get("model_metrics") or {}).items():
-        group, slot = METRIC_SLOTS[key]
-        out.setdefault(group, {})[slot] = {"ContentType": spec.get("content_type", "application/json"),
-                                           "S3Uri": ctx.value(step, ("model_metrics", key, "s3_uri"))}
-        origins[("ModelMetrics", group, slot)] = ("model_metrics", key)
-    return out
-
 
 def render(step, ctx) -> Rendered:
     origins: dict = {("ModelPackageGroupName",): ("model_package_group",),
@@ -47,9 +31,12 @@ def render(step, ctx) -> Rendered:
     args: dict = {"ModelPackageGroupName": ctx.value(step, ("model_package_group",))}
     if step.get("description"):
         args["ModelPackageDescription"] = step.get("description")
-    metrics = _metrics(step, ctx, origins)
+    metrics = model_metrics(step, ctx, origins)
     if metrics:
         args["ModelMetrics"] = metrics
+    baselines = drift_check_baselines(step, ctx, origins)
+    if baselines:
+        args["DriftCheckBaselines"] = baselines
     if step.get("customer_metadata"):
         args["CustomerMetadataProperties"] = ctx.tree(step, ("customer_metadata",), step.get("customer_metadata"))
     for key, member in (("domain", "Domain"), ("task", "Task"), ("sample_payload_url", "SamplePayloadUrl")):
@@ -60,4 +47,7 @@ def render(step, ctx) -> Rendered:
     # No CertifyForMarketplace: SageMaker Pipelines sets it at execution time (the SDK pops it too).
     args["ModelApprovalStatus"] = ctx.value(step, ("approval_status",), step.get("approval_status", "PendingManualApproval"))
     args["SkipModelValidation"] = "None"
+    card = model_card(step, origins)
+    if card is not None:
+        args["ModelCard"] = card
     return Rendered(args, origins)

@@ -3,6 +3,7 @@
 A new step kind keeps its fragment in its own module, built from steps/schema_parts.py.
 """
 # ruff: noqa: E501
+from .evidence import DRIFT, METRICS
 from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, retry, strmap  # noqa: F401
 
 resources = {"instance_type": SVAL, "instance_count": IVAL, "volume_size_gb": IVAL, "max_runtime_seconds": IVAL,
@@ -49,13 +50,86 @@ transform = obj({**common, **job, "model_name": SVAL, "instance_type": SVAL, "in
 model_fields = {"image": SVAL, "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
                 "environment": strmap, "entry_point": S(), "source_dir": S(), "instance_type": S()}
 model = obj({**common, **job, **model_fields}, ["type", "model_data"])
+metrics_source = obj({"s3_uri": SVAL, "content_type": SVAL,
+                      "content_digest": {**SVAL, "description": "Digest of the report (ContentDigest), e.g. a SHA-256."}},
+                     ["s3_uri"])
+# Model card fields the vendored schema leaves undescribed (SageMaker's model card documentation).
+CARD_DOCS = {
+    "additional_information": "Anything else a reader should know: ethical considerations, caveats, custom details.",
+    "evaluation_details": "Evaluations of the model, one entry per evaluation: name, observation, datasets, metrics.",
+    "datasets": "S3 URIs of the datasets used.",
+    "evaluation_job_arn": "ARN of the job that ran the evaluation.",
+    "evaluation_observation": "What the evaluation showed.",
+    "metric_groups": "Metrics, in named groups: {name, metric_data: [{name, type, value, ...}]}.",
+    "metric_data": "The group's metrics: {name, type: number|string|boolean|linear_graph|bar_chart|matrix, value}.",
+    "notes": "Notes on this item.",
+    "value": "The value.",
+    "x_axis_name": "Name of the x axis (graphs).",
+    "y_axis_name": "Name of the y axis (graphs).",
+    "explanations_for_risk_rating": "Why the model has this risk rating.",
+    "factors_affecting_model_efficiency": "What makes the model work less well (data, population, drift).",
+    "condition": "The condition of the objective function.",
+    "facet": "What the objective function measures, e.g. Loss, Accuracy, AUC.",
+    "function": "The objective function: {function: Maximize|Minimize, facet, condition}, or the direction itself.",
+    "training_job_details": "The training job: ARN, datasets, environment, hyperparameters and metrics.",
+    "hyper_parameters": "Hyperparameters of the training job: [{name, value}].",
+    "training_environment": "Images the training ran in.",
+    "training_metrics": "Metrics of the training job: [{name, value, notes}].",
+    "user_provided_hyper_parameters": "Hyperparameters you add: [{name, value}].",
+    "user_provided_training_metrics": "Training metrics you add: [{name, value, notes}].",
+    "training_observations": "What was observed during training.",
+}
+
+
+def model_card_schema() -> dict:
+    """`model_card:` -- status plus SageMaker's model card content, from schemas/model-card.schema.json
+    (vendored from cfn-lint's AWS::SageMaker::ModelCard resource schema), with its $refs inlined."""
+    import json
+    from pathlib import Path
+
+    from .. import schemas as data
+
+    card = json.loads((Path(data.__file__).parent / "model-card.schema.json").read_text("utf-8"))
+
+    def inline(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline({**card["$defs"][node["$ref"].rsplit("/", 1)[1]],
+                               **{k: v for k, v in node.items() if k != "$ref"}})
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    def describe(node):
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and "description" not in sub and name in CARD_DOCS:
+                    sub["description"] = CARD_DOCS[name]
+            for value in node.values():
+                describe(value)
+        elif isinstance(node, list):
+            for value in node:
+                describe(value)
+        return node
+
+    content = describe(inline(card["$defs"]["Content"]))
+    return obj({"status": {**card["status"], "description": "ModelCardStatus: Draft, PendingReview, Approved or Archived"},
+                **content["properties"]}, ["status"],
+               description="The model package's model card (SDK: ModelPackageModelCard); content keys as in "
+                           "SageMaker's model card JSON schema. Literal values only.")
+
+
 # no `security:` on register_model: CreateModelPackage takes none of the settings
 register = obj({**common, "cache": cache, "retry": retry, **model_fields, "model_package_group": SVAL,
     "approval_status": SVAL, "content_types": {"type": "array", "items": S(), "minItems": 1},
     "response_types": {"type": "array", "items": S(), "minItems": 1},
     "inference_instances": {"type": "array", "items": S()}, "transform_instances": {"type": "array", "items": S()},
-    "model_metrics": {"type": "object", "propertyNames": {"enum": ["model_statistics","model_constraints","data_statistics","data_constraints","bias","explainability"]},
-                      "additionalProperties": obj({"s3_uri": SVAL, "content_type": S()}, ["s3_uri"])},
+    "model_metrics": {"type": "object", "description": "ModelMetrics: evidence recorded with the version (SDK: ModelMetrics)",
+                      "propertyNames": {"enum": list(METRICS)}, "additionalProperties": metrics_source},
+    "drift_check_baselines": {"type": "object", "description": "DriftCheckBaselines: what later checks compare against (SDK: DriftCheckBaselines)",
+                              "propertyNames": {"enum": list(DRIFT)}, "additionalProperties": metrics_source},
+    "model_card": model_card_schema(),
     "customer_metadata": {"type": "object", "additionalProperties": S()},
     "domain": S(), "task": S(), "sample_payload_url": SVAL},
     ["type", "model_package_group", "model_data", "content_types", "response_types"])

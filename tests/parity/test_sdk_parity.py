@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sdk_pipelines import BUCKET, BUILDERS, mlpc_output_path
+from sdk_pipelines import BUCKET, BUILDERS, FIXTURES, mlpc_output_path
 
 from mlpc.api import compile_file
 from mlpc.manifest import upload_bytes
@@ -78,6 +78,18 @@ INTENDED_DIFFERENCES = (
         "The SDK writes `\"Bias\": {}` and `\"Explainability\": {}` when they are not given. Every member of those "
         "structures is optional in CreateModelPackage, so an empty one says nothing; mlpc leaves it out.",
         "Empty objects dropped from the SDK's `ModelMetrics`."),
+    Difference(
+        "check-step-nulls", "No nulls for unset check-step settings",
+        "The SDK's QualityCheckStep and ClarifyCheckStep write `null` for an unset `ModelPackageGroupName`, "
+        "`SuppliedBaselineStatistics` or `SuppliedBaselineConstraints`. AWS's pipeline definition schema types "
+        "them as strings; mlpc writes only what the YAML sets.",
+        "`null` members dropped from the SDK's QualityCheck and ClarifyCheck steps."),
+    Difference(
+        "empty-model-environment", "No empty Environment on a model's container",
+        "The SDK's generic `Model` writes `\"Environment\": {}` on CreateModel's PrimaryContainer when it has no "
+        "environment. The member is optional and an empty map says nothing, so mlpc leaves it out (as the SDK's "
+        "own RegisterModel does for the same container).",
+        "An empty `Environment` dropped from the SDK's Model steps' `PrimaryContainer`."),
     Difference(
         "empty-parameter-ranges", "No empty lists in ParameterRanges",
         "The SDK's HyperparameterTuner writes `[]` for each kind of range it has none of (e.g. "
@@ -176,7 +188,29 @@ def _drop_tuner_metadata(definition) -> int:
     return n
 
 
+def _drop_check_nulls(definition) -> int:
+    n = 0
+    for step in iter_steps(definition["Steps"]):
+        if step["Type"] in ("QualityCheck", "ClarifyCheck"):
+            for key in [k for k, v in step.items() if v is None]:
+                del step[key]
+                n += 1
+    return n
+
+
+def _drop_empty_model_environment(definition) -> int:
+    n = 0
+    for step in iter_steps(definition["Steps"]):
+        container = step["Arguments"].get("PrimaryContainer") if step["Type"] == "Model" else None
+        if container is not None and container.get("Environment") == {}:
+            del container["Environment"]
+            n += 1
+    return n
+
+
 SDK_NORMALISERS = {
+    "empty-model-environment": _drop_empty_model_environment,
+    "check-step-nulls": _drop_check_nulls,
     "debugger-profiler": _drop_debugger_profiler,
     "step-collection-names": _strip_collection_suffixes,
     "empty-model-metrics": _drop_empty_model_metrics,
@@ -220,7 +254,7 @@ def pairs(sdk_session, s3_objects):
     """example -> dict(mlpc=..., sdk=..., raw_sdk=..., applied={key: count}, uploads=..., sdk_objects=...)."""
     out = {}
     for example, build in BUILDERS.items():
-        result = compile_file(ROOT / "pipelines" / f"{example}.yaml")
+        result = compile_file(FIXTURES.get(example, ROOT / "pipelines" / f"{example}.yaml"))
         assert result.ok, [d.render() for d in result.diagnostics]
         raw_sdk = json.loads(build(sdk_session).definition())
         objects = s3_objects()  # after definition(): the SDK uploads while rendering step arguments
