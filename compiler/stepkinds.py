@@ -105,7 +105,8 @@ KINDS: tuple[StepKind, ...] = (
          request="CreateModelPackage", example="ModelPackageArn", mermaid=("[(", ")]"), dot="cylinder"),
     # Check steps: the baselining job is a CreateProcessingJob (shape-checked, security overlays apply);
     # CheckType, SkipCheck, ... are step members. The SDK's check steps take no retry policies.
-    *(StepKind(t, d, renderer=f"mlpc.steps.{t}:render", executor=None, schema=f"mlpc.steps.check_schemas:{t}",
+    *(StepKind(t, d, renderer=f"mlpc.steps.{t}:render", executor="mlpc.local.executors.checks:run",
+               schema=f"mlpc.steps.check_schemas:{t}",
                request="CreateProcessingJob", skip_required=frozenset({"ProcessingJobName"}), is_job=True, cache=True,
                cache_key=_CHECK_CACHE_KEY, properties="mlpc.steps.check_job:check_property",
                example="calculated_baseline_constraints", mermaid=("[/", "/]"), dot="parallelogram")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ...stepkinds import KINDS, load
 from . import stub  # --stub stands in for any step
-from .check_types import CHECK_TYPES
 
 
 
@@ -32,9 +31,6 @@ class _Executors(dict):
 
 
 _PATHS = {t: k.executor for k in KINDS if k.executor for t in (k.definition_type, *k.definition_aliases)}
-# Check steps run locally even where the table has no executor for them (definitions built by the SDK).
-for _type in CHECK_TYPES:
-    _PATHS.setdefault(_type, "mlpc.local.executors.checks:run")
 EXECUTORS = _Executors()
 
 # Steps whose Arguments are not resolved up front (Condition resolves its own, lazily).
