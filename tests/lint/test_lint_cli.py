@@ -136,3 +136,17 @@ def test_lint_is_offline_and_does_not_import_boto3(project):
             "try:\n    main()\nexcept SystemExit as e:\n    sys.stderr.write(f'exit={e.code} boto3={\"boto3\" in sys.modules}')\n")
     out = subprocess.run([sys.executable, "-c", code, str(BREAST)], capture_output=True, text=True, timeout=120)
     assert out.stderr.endswith("exit=1 boto3=False"), out.stderr[-500:]
+
+
+def test_the_governance_example_passes_strict():
+    """Issue 8: pipelines/credit-risk.yaml passes --policy strict with no waiver."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from mlpc.cli import app
+
+    root = Path(__file__).resolve().parents[2]
+    result = CliRunner().invoke(app, ["lint", str(root / "pipelines" / "credit-risk.yaml"), "--policy", "strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s), 0 note(s), 0 waived" in result.output

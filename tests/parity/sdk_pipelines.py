@@ -274,6 +274,7 @@ def credit_risk(session):
     from sagemaker.model_card import ModelPackageModelCard
     from sagemaker.model_metrics import MetricsSource, ModelMetrics
     from sagemaker.model_monitor.dataset_format import DatasetFormat
+    from sagemaker.network import NetworkConfig
     from sagemaker.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
     from sagemaker.sklearn.processing import SKLearnProcessor
     from sagemaker.workflow.check_job_config import CheckJobConfig
@@ -303,13 +304,20 @@ def credit_risk(session):
         ("SkipDataBiasCheck", True), ("RegisterNewDataBiasBaseline", True),
         ("SkipModelExplainabilityCheck", True), ("RegisterNewModelExplainabilityBaseline", True))}
     cache = CacheConfig(enable_caching=True, expire_after="P30D")
+    # pipeline.security of the YAML: one KMS key, the VPC, isolation, inter-container encryption
+    kms = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    subnets, groups = ["subnet-0a1b2c3d4e5f60718", "subnet-1a2b3c4d"], ["sg-0123456789abcdef0"]
+    net = NetworkConfig(enable_network_isolation=True, security_group_ids=groups, subnets=subnets,
+                        encrypt_inter_container_traffic=True)
+    secure = {"volume_kms_key": kms, "output_kms_key": kms, "network_config": net}
 
     def out(step: str, output: str):
         return Join(on="/", values=["s3:/", BUCKET, name, ExecutionVariables.PIPELINE_EXECUTION_ID, step, "output",
                                     output])
 
     preprocess = SKLearnProcessor(framework_version="1.2-1", role=ROLE, instance_type="ml.m5.large",
-                                  instance_count=1, env={"PSEUDONYMISATION_KEY": key}, sagemaker_session=session)
+                                  instance_count=1, env={"PSEUDONYMISATION_KEY": key}, sagemaker_session=session,
+                                  **secure)
     step_pre = ProcessingStep("Preprocess", cache_config=cache, step_args=preprocess.run(
         code=str(SCRIPTS / "credit_risk" / "preprocess.py"),
         inputs=[ProcessingInput(source=input_data, destination="/opt/ml/processing/input", input_name="raw")],
@@ -320,7 +328,12 @@ def credit_risk(session):
     baseline_uri = outputs["baseline"].S3Output.S3Uri
 
     check_job = CheckJobConfig(role=ROLE, instance_count=1, instance_type="ml.m5.xlarge", volume_size_in_gb=30,
-                               sagemaker_session=session)
+                               sagemaker_session=session, **secure)
+    # the explainability check's step turns isolation off (Clarify calls a shadow endpoint)
+    explain_job = CheckJobConfig(role=ROLE, instance_count=1, instance_type="ml.m5.xlarge", volume_size_in_gb=30,
+                                 sagemaker_session=session, volume_kms_key=kms, output_kms_key=kms,
+                                 network_config=NetworkConfig(security_group_ids=groups, subnets=subnets,
+                                                              encrypt_inter_container_traffic=True))
     step_dq = QualityCheckStep(
         "DataQualityCheck", check_job_config=check_job, model_package_group_name=group,
         skip_check=flags["SkipDataQualityCheck"], register_new_baseline=flags["RegisterNewDataQualityBaseline"],
@@ -345,6 +358,8 @@ def credit_risk(session):
     xgboost = image_uris.retrieve("xgboost", REGION, "1.7-1")
     estimator = Estimator(image_uri=xgboost, role=ROLE, instance_type="ml.m5.xlarge", instance_count=1,
                           output_path=mlpc_output_path(name, "Train"), sagemaker_session=session,
+                          volume_kms_key=kms, output_kms_key=kms, subnets=subnets, security_group_ids=groups,
+                          enable_network_isolation=True, encrypt_inter_container_traffic=True,
                           hyperparameters={"objective": "binary:logistic", "eval_metric": "auc", "num_round": 60,
                                            "max_depth": 4, "eta": 0.2, "subsample": 0.8, "seed": 7})
     step_train = TrainingStep("Train", cache_config=cache, depends_on=[step_dq, step_bias], step_args=estimator.fit({
@@ -353,11 +368,12 @@ def credit_risk(session):
     }))
     model_data = step_train.properties.ModelArtifacts.S3ModelArtifacts
 
-    model = Model(image_uri=xgboost, model_data=model_data, role=ROLE, sagemaker_session=session)
+    model = Model(image_uri=xgboost, model_data=model_data, role=ROLE, sagemaker_session=session,
+                  vpc_config={"Subnets": subnets, "SecurityGroupIds": groups}, enable_network_isolation=True)
     step_model = ModelStep("CreateModel", step_args=model.create(instance_type="ml.m5.large"))
 
     step_explain = ClarifyCheckStep(
-        "ModelExplainabilityCheck", check_job_config=check_job, model_package_group_name=group,
+        "ModelExplainabilityCheck", check_job_config=explain_job, model_package_group_name=group,
         skip_check=flags["SkipModelExplainabilityCheck"],
         register_new_baseline=flags["RegisterNewModelExplainabilityBaseline"],
         clarify_check_config=ModelExplainabilityCheckConfig(
@@ -371,7 +387,7 @@ def credit_risk(session):
                                              save_local_shap_values=False)))
 
     evaluate = ScriptProcessor(image_uri=xgboost, command=["python3"], role=ROLE, instance_type="ml.m5.large",
-                               instance_count=1, sagemaker_session=session)
+                               instance_count=1, sagemaker_session=session, **secure)
     report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
     step_eval = ProcessingStep("Evaluate", property_files=[report], cache_config=cache, step_args=evaluate.run(
         code=str(SCRIPTS / "credit_risk" / "evaluate.py"),
