@@ -109,7 +109,7 @@ def compile_file(path: str | Path, variables: dict | None = None, vars_files: li
     if vdiags:
         result.diagnostics = diags + vdiags
         return result
-    return _compile_loaded(loaded, path.parent, {**file_vars, **(variables or {})}, result, diags)
+    return _compile_loaded(loaded, path.parent, {**file_vars, **(variables or {})}, result, diags, cli_vars=variables)
 
 
 def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None = None,
@@ -125,7 +125,8 @@ def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None =
     return _compile_loaded(loaded, base, variables or {}, result, diags)
 
 
-def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResult, diags: list) -> CompileResult:
+def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResult, diags: list,
+                    cli_vars: dict | None = None) -> CompileResult:
     from . import schema, templating
     from .model import build_model
     from .render import render_pipeline
@@ -136,6 +137,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     data = loaded.data
     doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
     rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables}, smap.rendered, smap.renamed)
+    tdiags += templating.unknown_variables(cli_vars or {}, data, doc_vars)
     located += [smap.locate(d) for d in tdiags]
     schema_diags = schema.validate_document(rendered)
     located += [smap.locate(d, key=at_key) for d, at_key in schema_diags]
@@ -145,7 +147,10 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     from .emit import check_names, check_size, emit_json
 
     result.document = rendered
+    from .projectfiles import check_local_data
+
     pipeline, mdiags = build_model(rendered, base_dir)
+    mdiags += check_local_data(pipeline)
     result.pipeline = pipeline
     definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True)
     if definition is not None and pipeline.notifications:

@@ -74,3 +74,53 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
     else:
         with open_atomic(path, "wb") as f:
             f.write(data)
+
+
+class OutputError(Exception):
+    """A file could not be written; the message names the file and the reason."""
+
+
+def write_all(files, *, newline: bool = True) -> None:
+    """Write every (path, str | bytes) or none of them (e.g. `-o` with `--manifest`): each goes to a
+    temp file beside its target, and only when all are written are they renamed into place; devices
+    and FIFOs are written through last. Text gets a final newline. Raises OutputError."""
+    staged: list = []  # (temp file, target)
+    through: list = []
+    try:
+        for path, content in files:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            if newline and isinstance(content, str) and not data.endswith(b"\n"):
+                data += b"\n"
+            target = Path(os.path.realpath(path))
+            try:
+                st = os.stat(target)
+            except (FileNotFoundError, NotADirectoryError):  # to be created; mkdir reports a blocked parent
+                st = None
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                raise OutputError(f"cannot write {path}: it is a folder")
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                through.append((path, data))
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                fix_mode(tmp, st)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        for tmp, target in staged:
+            os.replace(tmp, target)
+        staged = []
+        for path, data in through:
+            try:
+                with open(path, "ab") as fh:  # a device or FIFO: nothing to replace or truncate
+                    fh.write(data)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)

@@ -136,40 +136,39 @@ _REF = re.compile(r"\$\{([^}]*)\}")
 
 
 def parse_interpolated(text: str) -> list:
-    """Split a string into literal parts, Refs and Malformed. `$${` escapes a literal `${`."""
+    """Split a string into literal parts, Refs and Malformed. `$${` escapes a literal `${`.
+    Jumps from one `${` to the next, so long strings stay linear."""
     parts: list = []
     pos = 0
-    buf = ""
-    while pos < len(text):
-        if text.startswith("$${", pos):
-            buf += "${"
-            pos += 3
+    buf: list = []
+    while True:
+        at = text.find("${", pos)
+        if at < 0:
+            buf.append(text[pos:])
+            break
+        if at > 0 and text[at - 1] == "$" and at - 1 >= pos:  # `$${`: a literal `${`
+            buf.append(text[pos:at - 1] + "${")
+            pos = at + 2
             continue
-        m = _REF.match(text, pos)
-        if m or text.startswith("${", pos):
-            if buf:
-                parts.append(buf)
-                buf = ""
-            if m is None:
-                parts.append(Malformed("'${' is not closed with '}'", pos,
-                                       "write ${params.NAME}, or $${ for a literal '${'"))
-                return parts
-            inner = m.group(1)
-            if "${" in inner:
-                parts.append(Malformed("'${' is not closed with '}'", pos,
-                                       "write ${params.NAME}, or $${ for a literal '${'"))
-                return parts
-            if not inner.strip():
-                parts.append(Malformed("empty reference '${}'", pos,
-                                       "references are ${params.X}, ${execution.X}, ${steps.STEP.PROPERTY} or ${files.FILE.PATH}"))
-            else:
-                parts.append(Ref(inner.strip(), m.start(1) + (len(inner) - len(inner.lstrip()))))
-            pos = m.end()
-            continue
-        buf += text[pos]
-        pos += 1
-    if buf:
-        parts.append(buf)
+        buf.append(text[pos:at])
+        literal = "".join(buf)
+        buf = []
+        if literal:
+            parts.append(literal)
+        m = _REF.match(text, at)
+        if m is None or "${" in m.group(1):
+            parts.append(Malformed("'${' is not closed with '}'", at, "write ${params.NAME}, or $${ for a literal '${'"))
+            return parts
+        inner = m.group(1)
+        if not inner.strip():
+            parts.append(Malformed("empty reference '${}'", at,
+                                   "references are ${params.X}, ${execution.X}, ${steps.STEP.PROPERTY} or ${files.FILE.PATH}"))
+        else:
+            parts.append(Ref(inner.strip(), m.start(1) + (len(inner) - len(inner.lstrip()))))
+        pos = m.end()
+    literal = "".join(buf)
+    if literal:
+        parts.append(literal)
     return parts
 
 
@@ -241,10 +240,14 @@ def _tokenize(text: str):
     return out
 
 
+MAX_CONDITION_DEPTH = 50  # nested `not`s and parentheses; SageMaker's JSON nests one level per each
+
+
 def parse_condition(text: str):
     """Parse `a >= b and (c == 'x' or not d in [1, 2])` into a condition tree."""
     toks = _tokenize(text)
     i = 0
+    depth = 0
 
     def peek():
         return toks[i]
@@ -304,8 +307,22 @@ def parse_condition(text: str):
         return Compare(val, left, operand())
 
     def unary():
+        nonlocal depth
         kind, val, off = peek()
-        if kind == "word" and val == "not":
+        if (kind == "word" and val == "not") or kind == "lp":
+            depth += 1
+            if depth > MAX_CONDITION_DEPTH:
+                raise ConditionSyntaxError(f"condition is nested more than {MAX_CONDITION_DEPTH} levels deep "
+                                           "(`not`s and parentheses)", off,
+                                           "simplify it: `not not x` is `x`, and `((x))` is `(x)`")
+            try:
+                return _nested(kind, off)
+            finally:
+                depth -= 1
+        return comparison()
+
+    def _nested(kind, off):
+        if kind == "word":
             take()
             return Not(unary())
         if kind == "lp":
@@ -316,7 +333,6 @@ def parse_condition(text: str):
                                            f"{peek()[1] or 'end of condition'!r}", peek()[2], "every '(' needs a matching ')'")
             take()
             return node
-        return comparison()
 
     def conjunction():
         items = [unary()]

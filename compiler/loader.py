@@ -7,6 +7,7 @@ returned as diagnostics, never raised.
 from __future__ import annotations
 
 import math
+import re
 from typing import NamedTuple
 from pathlib import Path as FsPath
 
@@ -17,6 +18,9 @@ from .diagnostics import Diagnostic, Span
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 100
+# Nesting of mappings and lists: a pipeline needs about 8 levels; every later phase walks the tree
+# recursively, so the limit keeps them all far from Python's recursion limit.
+MAX_DEPTH = 64
 
 
 class SourceMap:
@@ -30,6 +34,8 @@ class SourceMap:
         self.text = text  # the source, for positions inside scalars
         self.rendered: dict = {}  # path -> (original, rendered) for template-expanded scalars
         self.renamed: dict = {}  # path with a template-rendered key -> the path as written
+        self._lines: list | None = None  # text.splitlines(), once
+        self._chars: dict = {}  # path -> [(line0, col0) of each character of that scalar's value]
 
     def as_written(self, path: tuple) -> tuple:
         """`path` with rendered keys replaced by the keys as written in the file."""
@@ -67,35 +73,56 @@ class SourceMap:
             offset = diag.offset
             if path in self.rendered:
                 offset = _original_offset(*self.rendered[path], offset)
-            line, col = scalar_position(self.text, self.values[path], self.styles[path], offset)
+            line, col = self._position(path, offset)
             span = Span(span.file, line, col)
         return diag.at(span)
 
+    def _position(self, path: tuple, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` of the scalar at `path`: the scalar's characters are
+        walked once and kept, so any number of diagnostics in one long string stay linear."""
+        chars = self._chars.get(path)
+        if chars is None:
+            if self._lines is None:
+                self._lines = self.text.splitlines()
+            start, style = self.values[path], self.styles[path]
+            walker = _block_chars if style in ("|", ">") else _flow_chars
+            chars = self._chars[path] = list(walker(self._lines, start[0], start[1], style))
+        if 0 <= offset < len(chars):
+            line, col = chars[offset]
+            return line + 1, col + 1
+        if chars:  # the end of the value
+            return chars[-1][0] + 1, chars[-1][1] + 2
+        start = self.values[path]
+        return start[0] + 1, start[1] + 1
+
+
+_TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
 
 def _original_offset(original: str, rendered: str, offset: int) -> int:
-    """Map an offset in a template-rendered string back to the string as written."""
-    from difflib import SequenceMatcher
+    """Map an offset in a template-rendered string back to the string as written.
 
-    best = 0
-    for a, b, size in SequenceMatcher(None, original, rendered, autojunk=False).get_matching_blocks():
-        if b <= offset < b + size:
-            return a + (offset - b)
-        if b + size <= offset:
-            best = a + size
-    return best
-
-
-def scalar_position(text: str, start: tuple, style: str, offset: int) -> tuple[int, int]:
-    """Line and column (from 1) of character `offset` of a scalar's value, given the scalar's
-    (line0, col0); decodes quoting, escapes and line folding. Folded block scalars (>) are approximate."""
-    lines = text.splitlines()
-    walker = _block_chars if style in ("|", ">") else _flow_chars
-    last, i = start, -1
-    for i, pos in enumerate(walker(lines, start[0], start[1], style)):
-        last = pos
-        if i == offset:
-            return pos[0] + 1, pos[1] + 1
-    return last[0] + 1, last[1] + (2 if i >= 0 else 1)  # the end of the value
+    Linear: the text between template tags is copied unchanged by rendering, so each literal
+    piece is found, in order, in the rendered text; an offset inside a tag's output maps to the tag.
+    """
+    b, tag = 0, None  # position reached in `rendered`; start of the tag before the current literal
+    a = 0
+    for m in [*_TEMPLATE_PART.finditer(original), None]:
+        end = m.start() if m is not None else len(original)
+        literal = original[a:end]
+        if literal:
+            at = rendered.find(literal, b)
+            if at < 0:
+                return a
+            if offset < at:
+                return tag if tag is not None else a
+            if offset < at + len(literal):
+                return a + (offset - at)
+            b = at + len(literal)
+        if m is None:
+            return tag if tag is not None and not literal else len(original)
+        tag, a = m.start(), m.end()
+    return len(original)  # pragma: no cover - the loop always returns
 
 
 def _flow_chars(lines, ln, col, style):
@@ -184,7 +211,12 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, far above ours
+            mark = exc.problem_mark
+            return None, [_too_deep(Span(file, mark.line + 1, mark.column + 1))]
         return None, [_syntax_error(exc, text, file)]
+    except RecursionError:  # the pure-Python composer, without libyaml
+        return None, [_too_deep(Span(file, 1, 1))]
     except yaml.YAMLError as exc:
         return None, [Diagnostic("E002", f"YAML error: {exc}", span=Span(file, 1, 1))]
     finally:
@@ -200,6 +232,8 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
     values, styles = smap.values, smap.styles
 
     def build(node: Node, path: tuple):
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(node)
         nid = id(node)
         if nid in seen_nodes:
             aliases[0] += 1
@@ -257,11 +291,18 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic]]:
     except _TooManyAliases as exc:
         return None, [Diagnostic("E006", f"more than {MAX_ALIASES} alias expansions",
                                  span=_span(file, exc.node), hint="YAML anchors/aliases are limited to stop alias bombs")]
+    except _TooDeep as exc:
+        return None, [_too_deep(_span(file, exc.node))]
     except yaml.YAMLError as exc:  # constructor errors, e.g. bad timestamps or tags
         mark = getattr(exc, "problem_mark", None)
         span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
         return None, [Diagnostic("E002", f"YAML error: {getattr(exc, 'problem', exc)}", span=span)]
     return Loaded(data, smap, text), diags
+
+
+def _too_deep(span: Span) -> Diagnostic:
+    return Diagnostic("E008", f"mappings and lists are nested more than {MAX_DEPTH} levels deep", span=span,
+                      hint="a pipeline needs a handful of levels; flatten this value")
 
 
 def _syntax_error(exc, text: str, file: str) -> Diagnostic:
@@ -286,6 +327,11 @@ def _syntax_error(exc, text: str, file: str) -> Diagnostic:
 
 
 class _TooManyAliases(Exception):
+    def __init__(self, node: Node):
+        self.node = node
+
+
+class _TooDeep(Exception):
     def __init__(self, node: Node):
         self.node = node
 

@@ -34,10 +34,11 @@ def sourcedir_bytes(source_dir: Path) -> bytes:
 
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        files = []
         if source_dir.is_dir():
-            files = sorted(p for p in source_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                           and not p.name.endswith(".pyc"))
+            from .projectfiles import tree_files
+
+            # only files inside the project: a symlink leading out of it is never read
+            files = [p for p in tree_files(source_dir)[0] if "__pycache__" not in p.parts and not p.name.endswith(".pyc")]
             names = [(p, p.relative_to(source_dir).as_posix()) for p in files]
         else:  # a single entry point file
             names = [(source_dir, source_dir.name)]

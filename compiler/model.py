@@ -91,8 +91,9 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         default = spec.get("default")
         enum = tuple(spec["enum"]) if spec.get("enum") else None
         if default is not None and not _fits(default, ptype):
-            diags.append(Diagnostic("M001", f"default {default!r} of parameter '{name}' is not {_article(ptype)} {ptype}",
+            diags.append(Diagnostic("M001", f"default {_short(default)} of parameter '{name}' is not {_article(ptype)} {ptype}",
                                     path=path + ("default",), hint=f"give {_article(ptype)} {ptype.lower()} value or change the type"))
+            default = None  # reported; later phases see a parameter without a default
         if enum and ptype != "String":
             diags.append(Diagnostic("M002", f"enum is only allowed on String parameters ('{name}' is {ptype})",
                                     path=path + ("enum",)))
@@ -138,6 +139,11 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         security=meta.get("security"),
     )
     return pipe, diags
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + "...'"
 
 
 def _article(word: str) -> str:

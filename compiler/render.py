@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import stepkinds
 from .diagnostics import Diagnostic, did_you_mean
-from .expressions import to_json
+from .expressions import Unresolved, to_json
 from .graph import Graph, cycle_diagnostic, find_cycle
 from .manifest import Upload, code_uri, sourcedir_bytes
 from .model import Pipeline
@@ -49,12 +49,20 @@ class StepContext:
     def error(self, step, key_path: tuple, code: str, message: str, hint: str | None = None):
         self.diagnostics.append(Diagnostic(code, message, path=step.path + tuple(key_path), hint=hint))
 
-    def upload_file(self, step, key_path: tuple, rel: str) -> str | None:
-        path = self.pipeline.base_dir / rel
-        if not path.is_file():
-            self.error(step, key_path, "F001", f"code file not found: {rel}",
-                       f"paths are relative to the pipeline file's folder ({self.pipeline.base_dir})")
-            return None
+    def project_path(self, step, key_path: tuple, rel, kind: str):
+        """A `code:`/`source_dir:` path checked to be a readable file or folder inside the project."""
+        from .projectfiles import check_path
+
+        path, problem = check_path(rel, self.pipeline.base_dir, kind=kind, field=key_path[-1])
+        if problem is not None:
+            self.error(step, key_path, problem.code, problem.message, problem.hint)
+        return path
+
+    def upload_file(self, step, key_path: tuple, rel: str):
+        """-> the code's S3 URI, or Unresolved (reported) so shape checks stay quiet about it."""
+        path = self.project_path(step, key_path, rel, "file")
+        if path is None:
+            return Unresolved(str(rel)[:40])
         data = path.read_bytes()
         uri, digest = code_uri(self.pipeline.bucket, self.pipeline.name, data, path.name)
         self.uploads[uri] = Upload(uri, rel, "file", digest, len(data))
@@ -66,12 +74,17 @@ class StepContext:
         self.uploads[uri] = Upload(uri, what, "generated", digest, len(data), data)
         return uri
 
-    def upload_sourcedir(self, step, key_path: tuple, rel: str) -> str | None:
-        path = self.pipeline.base_dir / rel
-        if not path.exists():
-            self.error(step, key_path, "F002", f"source directory not found: {rel}",
-                       f"paths are relative to the pipeline file's folder ({self.pipeline.base_dir})")
-            return None
+    def upload_sourcedir(self, step, key_path: tuple, rel: str):
+        from .projectfiles import project_root, tree_files
+
+        path = self.project_path(step, key_path, rel, "dir" if key_path[-1] == "source_dir" else "file")
+        if path is None:
+            return Unresolved(str(rel)[:40])
+        if path.is_dir():
+            root = project_root(self.pipeline.base_dir)
+            for out in tree_files(path, root)[1]:
+                self.error(step, key_path, "F004", f"'{out.relative_to(path).as_posix()}' in source_dir '{rel}' leads "
+                           f"outside the project ({root})", "a symlink out of the project is never uploaded; copy the file in")
         data = sourcedir_bytes(path)
         uri, digest = code_uri(self.pipeline.bucket, self.pipeline.name, data, "sourcedir.tar.gz")
         self.uploads[uri] = Upload(uri, rel, "sourcedir", digest, len(data))

@@ -102,3 +102,46 @@ def _template_error(exc: Exception, text: str, path: tuple, variables: dict) -> 
         return Diagnostic("T002", f"template error: {message}", path=path, offset=first,
                           hint="compile-time templates use Jinja2 syntax: {{ name }}, {{ name | default('x') }}")
     return Diagnostic("T002", f"template error: {type(exc).__name__}: {message}", path=path, offset=first)
+
+
+def referenced_names(data) -> set:
+    """Every variable name a template in `data` (string values and keys) reads."""
+    names: set = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+            stack.extend(k for k in node if _is_template(k))
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif _is_template(node):
+            names.update(_template_names(node))
+    return names
+
+
+def _template_names(text: str) -> set:
+    rest = _SIMPLE.sub("", text)
+    found = {m.group(1) for m in _SIMPLE.finditer(text)}
+    if "{{" in rest or "{%" in rest:
+        try:
+            from jinja2 import meta
+
+            found |= meta.find_undeclared_variables(_env().parse(text))
+        except Exception:  # a template error is reported by render_tree
+            pass
+    return found
+
+
+def unknown_variables(given, data, declared) -> list[Diagnostic]:
+    """--var names that no template reads and `vars:` does not declare: most likely a typo."""
+    from .diagnostics import Span
+
+    known = set(declared) | referenced_names(data)
+    out = []
+    for name in given:
+        if name not in known:
+            out.append(Diagnostic("C003", f"--var {name}: no template uses a variable '{name}'",
+                                  span=Span("<command line>", 1, 1),
+                                  hint=did_you_mean(name, known) or "templates use: " + (", ".join(sorted(known)) or "(none)")))
+    return out

@@ -179,7 +179,7 @@ def init(
 
     Example: [bold]mlpc init churn-model --name churn[/bold]
     """
-    from ..deploy.init import plan_init, write_init
+    from ..deploy.init import git_init, plan_init, write_init
 
     with cli_errors():
         written = write_init(directory, plan_init(directory, name, mlpc_source))
@@ -192,5 +192,7 @@ def init(
             typer.echo("note: no pinned mlpc source is known (this mlpc was not installed from a git commit or a wheel "
                        "URL): buildspec.yml and the workflow stop with a message until MLPC_SOURCE is set in them; "
                        "or rerun with --mlpc-source (see docs/deploy.md, Installing mlpc in CI)", err=True)
+    if git_init(directory):
+        typer.echo(f"initialised a git repository in {directory} (the project root: code paths stay inside it)")
     yaml = next(p for p in written if p.suffix == ".yaml")
     typer.echo(f"next: mlpc validate {yaml} && mlpc run {yaml} --local")

@@ -66,17 +66,25 @@ def compile_(
     """
     from ..emit import emit_pretty
 
+    from ..atomicfile import OutputError, write_all
+
     res = compile_or_exit(file, var, vars_file)
     text = emit_pretty(res.definition) if pretty else res.definition_json + "\n"
+    files = [] if output is None else [(output, text)]
+    if manifest is not None:
+        files.append((manifest, json.dumps({"pipeline": res.pipeline.name, "uploads": [u.to_json() for u in res.uploads]},
+                                           indent=2, sort_keys=True) + "\n"))
+    try:
+        write_all(files)  # all or nothing; -o /dev/null writes through the device
+    except OutputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        typer.echo("    hint: nothing was written", err=True)
+        raise typer.Exit(1) from None
     if output is None:
         sys.stdout.write(text)
     else:
-        _atomic_write(output, text)
         typer.echo(f"wrote {output} ({len(res.definition_json):,} characters, {len(res.uploads)} code uploads)", err=True)
-    if manifest is not None:
-        _atomic_write(manifest, json.dumps({"pipeline": res.pipeline.name, "uploads": [u.to_json() for u in res.uploads]},
-                                           indent=2, sort_keys=True) + "\n")
-    elif res.uploads:  # compile is offline: say what `upsert` will upload, not that it happened
+    if manifest is None and res.uploads:  # compile is offline: say what `upsert` will upload, not that it happened
         typer.echo(f"{len(res.uploads)} code file{'s' if len(res.uploads) != 1 else ''} for `mlpc upsert` to upload "
                    "(nothing is uploaded by compile; --manifest FILE writes this list):", err=True)
         for u in res.uploads:

@@ -61,8 +61,12 @@ def lint(
     if output is None:
         sys.stdout.write(text)
     else:
-        from .compile_cmds import _atomic_write
+        from ..atomicfile import OutputError, write_all
 
-        _atomic_write(output, text)
+        try:
+            write_all([(output, text)])  # all or nothing; a device or FIFO is written through
+        except OutputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"wrote {output}", err=True)
     raise typer.Exit(1 if broken or report.failed else 0)

@@ -173,16 +173,31 @@ def _brief(r) -> dict:
             "branches": {k: v.get("taken") for k, v in r.branches.items()}, "failure": r.failure}
 
 
-def show_local_execution(workspace, execution_id: str | None, fmt: str = "text") -> int:
+def show_local_execution(workspace, pipeline: str | None, execution_id: str | None, fmt: str = "text") -> int:
+    """`executions describe NAME [EXEC] --local`: EXEC of pipeline NAME, else its newest execution.
+    A lone argument that is an execution id (not a pipeline name) is taken as that id."""
+    from ..diagnostics import did_you_mean
     from ..local import records
 
     ws = _ws(workspace)
+    if pipeline and not execution_id:
+        newest = records.list_all(ws, pipeline=pipeline, limit=1)
+        if newest:
+            execution_id = newest[0].id
+        elif pipeline and ws.execution_dir(pipeline).is_dir():  # a lone execution id, as before
+            pipeline, execution_id = None, pipeline
+        else:
+            names = {r.pipeline for r in records.list_all(ws)}
+            return _error(f"no local execution '{pipeline}', and no pipeline of that name has run in {ws.root}",
+                          did_you_mean(pipeline, names) or "run one: mlpc run FILE --local")
     if not execution_id:
-        recs = records.list_all(ws, limit=1)
-        if not recs:
+        newest = records.list_all(ws, limit=1)
+        if not newest:
             return _error(f"no local executions in {ws.root}", "run one: mlpc run FILE --local")
-        execution_id = recs[0].id
+        execution_id = newest[0].id
     rec, err = records.load(ws, execution_id)
+    if not err and pipeline and rec.pipeline != pipeline:
+        err = f"execution {execution_id} belongs to pipeline '{rec.pipeline}', not '{pipeline}'"
     if err:
         return _error(err)
     if fmt == "json":
@@ -194,6 +209,8 @@ def show_local_execution(workspace, execution_id: str | None, fmt: str = "text")
              "parameters " + ", ".join(f"{k}={v}" for k, v in rec.parameters.items())]
     for cond, b in rec.branches.items():
         lines.append(f"branch     {cond}: {b['outcome']} -> {b['taken']} ({', '.join(b['steps']) or 'nothing'})")
+        if b.get("compared"):
+            lines.append(f"           compared: {'; '.join(b['compared'])}")
     if rec.failure:
         lines.append(f"failure    {rec.failure.get('step')}: {rec.failure.get('reason')}")
     lines.append(f"logs       {ws.execution_dir(rec.id) / 'steps'}/<step>/stdout.log, stderr.log")
@@ -225,14 +242,17 @@ def show_local_models(workspace, group: str | None, fmt: str = "text") -> int:
                       f"groups: {', '.join(groups)}" if groups else "register one: mlpc run FILE --local")
     names = {k for p in packages for k in p.metrics}
     metric_names = [m for m in ("accuracy", "auc", "f1", "rmse", "mse") if m in names][:3] or sorted(names)[:3]
+    commits = any(p.customer_metadata.get("git_commit") for p in packages)
     t = Table(title=f"local model registry: {group or 'all groups'}", title_justify="left")
-    for col in ([] if group else ["Group"]) + ["Version", "Status", "Live", *metric_names, "Created", "Execution"]:
+    for col in ([] if group else ["Group"]) + ["Version", "Status", "Live", *metric_names, "Created", "Execution"] + (
+            ["Commit"] if commits else []):
         t.add_column(col, no_wrap=True)
     for p in packages:
         t.add_row(*([] if group else [p.group]), str(p.version), _status(p.status),
                   "live" if (p.group, p.version) in live else "",
                   *[f"{p.metrics[m]:.4g}" if m in p.metrics else "-" for m in metric_names],
-                  _short_time(p.created), p.execution_id or "-")
+                  _short_time(p.created), p.execution_id or "-",
+                  *([p.customer_metadata.get("git_commit", "-")[:12]] if commits else []))
     _console().print(t)
     return 0
 

@@ -45,7 +45,7 @@ def executions_list(
 
 @executions_app.command("describe")
 def executions_describe(
-    name: Annotated[Optional[str], typer.Argument(help="Deployed pipeline name (with --local: the execution id).")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Pipeline name (deployed, or with --local as run locally).")] = None,
     execution: Annotated[Optional[str], typer.Argument(help="Execution id or ARN (default: the newest).")] = None,
     format: FmtOpt = Fmt.text,
     local: LocalOpt = False,
@@ -58,7 +58,7 @@ def executions_describe(
     Example: [bold]mlpc executions describe breast-cancer 7x2k9q1abcde[/bold]
     """
     if local:
-        run_local_view("show_local_execution", workspace, execution or name, format.value)
+        run_local_view("show_local_execution", workspace, name, execution, format.value)
     from ..deploy import executions
     from ..deploy.views import execution_lines, steps_table
 

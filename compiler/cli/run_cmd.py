@@ -94,6 +94,10 @@ def _print_failure(rec, tails: dict, ws) -> None:
     step = failure.get("step")
     if failure.get("kind") == "fail":
         _error(f"Fail step {step} reached: {failure.get('reason')}")
+        for cond, branch in rec.branches.items():  # the comparison that routed the run here
+            if step in branch.get("steps") or []:
+                typer.echo(f"    because {cond} was {str(branch['outcome']).lower()}: "
+                           f"{'; '.join(branch.get('compared') or []) or 'no comparison recorded'}", err=True)
         return
     if step is None:
         _error(f"execution {rec.id} failed: {failure.get('reason')}")
@@ -176,7 +180,7 @@ class _Progress:
 @data_app.command("put")
 def data_put(
     source: Annotated[Path, typer.Argument(help="Local file or folder.")],
-    uri: Annotated[str, typer.Argument(help="Destination s3://bucket/key (a folder goes under it as a prefix).")],
+    uri: Annotated[str, typer.Argument(help="Destination s3://bucket/key; ending in '/' (or for a folder) a prefix the name goes under, as with `aws s3 cp`.")],
     local: LocalOpt = False,
     workspace: WorkspaceOpt = None,
 ):
@@ -197,6 +201,8 @@ def data_put(
     if source.is_dir():
         count, err = store.put_tree(target, source)
     else:
+        if uri.endswith("/") or not target.key:  # a prefix: the file keeps its name, as `aws s3 cp` does
+            target = target.child(source.name)
         count, err = 1, store.put_file(target, source)
     if err:
         _error(err)

@@ -73,3 +73,20 @@ def write_init(directory: Path, files: dict) -> list:
             f.write(text)
         written.append(path)
     return written
+
+
+def git_init(directory: Path) -> bool:
+    """Make the new project a git work tree (as `cargo new` does) unless it is inside one already:
+    the work tree is the project root that `code:` and `source_dir:` paths must stay in.
+    Returns True when a repository was created."""
+    import subprocess
+
+    from .git import repo_root
+
+    if repo_root(directory) is not None:
+        return False
+    try:
+        proc = subprocess.run(["git", "init", "-q", str(directory)], capture_output=True, check=False)
+    except OSError:
+        return False
+    return proc.returncode == 0

@@ -208,13 +208,29 @@ def lookup(doc, tokens: list, where: str):
     for tok in tokens:
         nxt = _step_into(cur, tok)
         if nxt is _MISSING:
-            raise EvalError(f"{seen} has no {tok!r}" if isinstance(tok, str) else f"{seen} has no index {tok}")
+            raise EvalError(_miss(seen, cur, tok))
         cur = nxt
         seen += f"[{tok}]" if isinstance(tok, int) else (f".{tok}" if tok.isidentifier() else f"['{tok}']")
     return cur
 
 
 _MISSING = object()
+
+
+def _miss(seen: str, cur, tok) -> str:
+    """`x has no 'acuracy'`, with the keys that exist there and a did-you-mean."""
+    from ..diagnostics import did_you_mean
+
+    head = f"{seen} has no {tok!r}" if isinstance(tok, str) else f"{seen} has no index {tok}"
+    if isinstance(cur, dict):
+        keys = [str(k) for k in cur]
+        guess = did_you_mean(str(tok), keys) if keys and isinstance(tok, str) else None
+        if guess and guess.startswith("did you mean"):
+            return f"{head}; {guess} (keys there: {', '.join(keys[:20])})"
+        return f"{head}; keys there: {', '.join(keys[:20]) or '(none: an empty object)'}"
+    if isinstance(cur, list):
+        return f"{head}; it is a list of {len(cur)} item{'s' if len(cur) != 1 else ''}"
+    return f"{head}; it is {type(cur).__name__} {cur!r:.40}, not an object"
 
 
 def _step_into(cur, tok):
@@ -302,6 +318,46 @@ def _not(cond, ctx, step):
 
 def _or(cond, ctx, step):
     return any(_condition(c, ctx, step) for c in cond.get("Conditions") or [])
+
+
+_SYMBOL = {"Equals": "==", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=", "LessThan": "<",
+           "LessThanOrEqualTo": "<="}
+
+
+def explain_conditions(conditions: list, ctx: EvalContext, step: str | None = None) -> list[str]:
+    """Each comparison with the values it compared and its result, e.g. `0.73 >= 0.8 is false`."""
+    out: list[str] = []
+    try:
+        for cond in conditions or []:
+            _explain(cond, ctx, step, out)
+    except EvalError:
+        pass
+    return out
+
+
+def _explain(cond, ctx, step, out: list) -> None:
+    kind = cond.get("Type") if isinstance(cond, dict) else None
+    if kind in _SYMBOL:
+        left, right = _operands(cond, ctx, step)
+        out.append(f"{to_text(left)} {_SYMBOL[kind]} {to_text(right)} is {str(_condition(cond, ctx, step)).lower()}")
+    elif kind == "In":
+        query = _unwrap(_eval(cond.get("QueryValue"), ctx, step, False))
+        values = _unwrap(_eval(cond.get("Values") or [], ctx, step, False))
+        out.append(f"{to_text(query)} in [{', '.join(to_text(v) for v in values)}] is "
+                   f"{str(_condition(cond, ctx, step)).lower()}")
+    elif kind == "Not":
+        inner = cond.get("Expression", cond.get("Condition")) or {}
+        if isinstance(inner, dict) and inner.get("Type") in ("Equals", "In"):  # `!=` and `not in`, as written
+            before = len(out)
+            _explain(inner, ctx, step, out)
+            text, _, result = out[before].rpartition(" is ")
+            text = text.replace(" == ", " != ", 1) if inner["Type"] == "Equals" else text.replace(" in [", " not in [", 1)
+            out[before] = f"{text} is {'false' if result == 'true' else 'true'}"
+        else:
+            _explain(inner, ctx, step, out)
+    elif kind == "Or":
+        for c in cond.get("Conditions") or []:
+            _explain(c, ctx, step, out)
 
 
 _CONDITIONS = {

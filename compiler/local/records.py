@@ -63,7 +63,7 @@ class ExecutionRecord:
     ended: str | None = None
     seconds: float | None = None
     failure: dict | None = None  # {"step": ..., "reason": ..., "kind": "error" | "fail"}
-    branches: dict = field(default_factory=dict)  # condition -> {"outcome", "taken", "skipped"}
+    branches: dict = field(default_factory=dict)  # condition -> {"outcome", "taken", "steps", "skipped", "compared"}
     steps: dict = field(default_factory=dict)  # name -> StepRecord
     cache_enabled: bool = True
     runner: dict = field(default_factory=dict)  # {"host", "pid"} of the process running it

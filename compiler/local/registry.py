@@ -35,6 +35,7 @@ class ModelPackage:
     metrics: dict = field(default_factory=dict)  # flat: name -> value
     reports: dict = field(default_factory=dict)  # "ModelQuality.Statistics" -> the report document
     status_reason: str | None = None
+    customer_metadata: dict = field(default_factory=dict)  # CustomerMetadataProperties, as registered
 
     def to_json(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -128,17 +129,16 @@ class Registry:
             return [r[0] for r in conn.execute("SELECT name FROM model_package_groups ORDER BY name")]
 
     def list(self, group: str | None = None) -> list[ModelPackage]:
-        sql, args = "SELECT * FROM model_packages", ()
+        sql, args = _PACKAGES, ()
         if group:
-            sql, args = sql + " WHERE group_name = ?", (group,)
+            sql, args = sql + " WHERE p.group_name = ?", (group,)
         with connect(self.db_path) as conn:
-            rows = conn.execute(sql + " ORDER BY group_name, version DESC", args).fetchall()
+            rows = conn.execute(sql + " ORDER BY p.group_name, p.version DESC", args).fetchall()
         return [_package(r) for r in rows]
 
     def get(self, group: str, version: int) -> tuple[ModelPackage | None, str | None]:
         with connect(self.db_path) as conn:
-            row = conn.execute("SELECT * FROM model_packages WHERE group_name = ? AND version = ?",
-                               (group, version)).fetchone()
+            row = conn.execute(_PACKAGES + " WHERE p.group_name = ? AND p.version = ?", (group, version)).fetchone()
         if row is None:
             known = self.groups()
             if group not in known:
@@ -202,10 +202,16 @@ class Registry:
         return LocalModel(row["name"], json.loads(row["containers"]), row["execution_id"], row["step"], row["created"])
 
 
+# A version with the customer metadata it was registered with (kept with the rest of its evidence).
+_PACKAGES = ("SELECT p.*, e.customer_metadata AS customer_metadata FROM model_packages p "
+             "LEFT JOIN model_package_evidence e ON e.group_name = p.group_name AND e.version = p.version")
+
+
 def _package(row) -> ModelPackage:
     return ModelPackage(
         group=row["group_name"], version=row["version"], arn=row["arn"], status=row["status"],
         created=row["created"], updated=row["updated"], description=row["description"],
         execution_id=row["execution_id"], pipeline=row["pipeline"], step=row["step"], image=row["image"],
         model_data_url=row["model_data_url"], metrics=json.loads(row["metrics"] or "{}"),
-        reports=json.loads(row["reports"] or "{}"), status_reason=row["status_reason"])
+        reports=json.loads(row["reports"] or "{}"), status_reason=row["status_reason"],
+        customer_metadata=json.loads(row["customer_metadata"] or "null") or {})

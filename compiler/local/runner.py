@@ -293,7 +293,7 @@ class _Run:
         step_dir = self.ws.step_dir(self.info.id, name)
         if step_dir.is_dir():
             (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True,
-                                                                 default=str))
+                                                                 default=str) + "\n")
         if outcome.status == FAILED:
             self.tails[name] = outcome.log_tail
             if self.record.failure is None:
@@ -305,7 +305,8 @@ class _Run:
             taken, other = ("IfSteps", "ElseSteps") if outcome.outcome else ("ElseSteps", "IfSteps")
             self.record.branches[name] = {"outcome": outcome.outcome, "taken": taken,
                                           "steps": [s.get("Name") for s in args.get(taken) or []],
-                                          "skipped": [s.get("Name") for s in args.get(other) or []]}
+                                          "skipped": [s.get("Name") for s in args.get(other) or []],
+                                          "compared": list((outcome.detail or {}).get("compared") or [])}
             self.writer.branch(name, self.record.branches[name])
         self.writer.step(rec)
         self.dirty.update(self.dependents[name])

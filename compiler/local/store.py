@@ -131,7 +131,9 @@ class LocalStore:
     def put_tree(self, prefix: S3Uri, src_dir: Path, move: bool = False) -> tuple[int, str | None]:
         """Upload every file below src_dir under prefix. Returns (count, error)."""
         count = 0
-        for p in sorted(src_dir.rglob("*")):
+        from ..projectfiles import tree_files
+
+        for p in tree_files(src_dir, src_dir.resolve() if move else None)[0]:  # never a file outside the project
             if p.is_file():
                 err = self.put_file(prefix.child(p.relative_to(src_dir).as_posix()), p, move=move)
                 if err:
@@ -222,9 +224,11 @@ def seed_local_data(store: LocalStore, local_data, base_dir: Path) -> list[str]:
         if err:
             errors.append(f"pipeline.local.data: {err}")
             continue
-        src = (Path(base_dir) / local)
-        if not src.exists():
-            errors.append(f"local data for {s3}: no such file or folder {src}")
+        from ..projectfiles import check_path
+
+        src, problem = check_path(local, Path(base_dir), kind="any", field="local.data")
+        if problem is not None:  # compile reports it too; never read outside the project
+            errors.append(f"local data for {s3}: {problem.message}")
             continue
         errors += _sync(store, uri, src)
     return errors

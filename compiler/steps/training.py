@@ -15,6 +15,13 @@ def default_output_path(pipeline, step) -> str:
     return f"s3://{pipeline.bucket}/{pipeline.name}/{step.name}"
 
 
+def _is_file(path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long to be a file
+        return False
+
+
 def _hp_literal(value, script_mode: bool):
     if isinstance(value, Expr):
         return value
@@ -34,10 +41,10 @@ def hyperparameters(step, ctx, script_mode: bool) -> dict:
         src = step.get("source_dir")
         uri = ctx.upload_sourcedir(step, ("source_dir",) if src else ("entry_point",), src or entry)
         out["sagemaker_program"] = json.dumps(basename(entry) if not src else entry)
-        out["sagemaker_submit_directory"] = json.dumps(uri)
+        out["sagemaker_submit_directory"] = json.dumps(uri) if isinstance(uri, str) else uri
         out["sagemaker_container_log_level"] = "20"
         out["sagemaker_region"] = json.dumps(ctx.pipeline.region)
-        if src and (ctx.pipeline.base_dir / src).is_dir() and not (ctx.pipeline.base_dir / src / entry).is_file():
+        if src and isinstance(uri, str) and isinstance(entry, str) and not _is_file(ctx.pipeline.base_dir / src / entry):
             ctx.error(step, ("entry_point",), "F003", f"entry point '{entry}' not found in source_dir '{src}'")
     return out
 

@@ -87,6 +87,8 @@ def test_output_does_not_depend_on_where_the_checkout_is(example, tmp_path):
     for folder in ("pipelines", "step_scripts"):
         shutil.copytree(ROOT / folder, tmp_path / "elsewhere" / folder,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # a checkout is a git work tree: the project root that ../step_scripts must stay inside
+    subprocess.run(["git", "init", "-q", str(tmp_path / "elsewhere")], check=True)
     moved = compiled_text(tmp_path / "elsewhere" / "pipelines" / f"{example}.yaml")
     assert moved == compiled_text(ROOT / "pipelines" / f"{example}.yaml")
 

@@ -69,7 +69,7 @@ def test_if_branch(seeded):
     assert statuses(result) == {"A": "Succeeded", "Check": "Succeeded", "Then": "Succeeded", "Stop": "Skipped",
                                 "AfterThen": "Succeeded"}
     assert result.record.branches["Check"] == {"outcome": True, "taken": "IfSteps", "steps": ["Then"],
-                                               "skipped": ["Stop"]}
+                                               "skipped": ["Stop"], "compared": ["0.5 >= 0.5 is true"]}
 
 
 def test_else_branch_reaches_the_fail_step(seeded):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..evaluate import evaluate_conditions
+from ..evaluate import evaluate_conditions, explain_conditions
 from .base import StepContext, failed, succeeded
 
 
@@ -10,4 +10,5 @@ def run(ctx: StepContext, args: dict):
     outcome, err = evaluate_conditions(args.get("Conditions") or [], ctx.evaluation, ctx.name)
     if err:
         return failed(f"cannot evaluate the condition: {err}")
-    return succeeded({"Outcome": outcome}, outcome=outcome)
+    compared = explain_conditions(args.get("Conditions") or [], ctx.evaluation, ctx.name)
+    return succeeded({"Outcome": outcome}, outcome=outcome, detail={"compared": compared})
