@@ -54,14 +54,15 @@ def test_output_onto_a_fifo_writes_through_it(cli, tmp_path):
 
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_new_files_follow_the_umask(cli, tmp_path, umask, mode):
-    old = os.umask(umask)
-    try:
-        out, man = tmp_path / "d.json", tmp_path / "m.json"
-        res = cli("compile", GOOD, "-o", out, "--manifest", man)
-    finally:
-        os.umask(old)
-    assert res.exit_code == 0, res.output
+def test_new_files_follow_the_umask(tmp_path, umask, mode):
+    """In a fresh process started with that umask, as a shell would start mlpc."""
+    import sys
+
+    out, man = tmp_path / "d.json", tmp_path / "m.json"
+    code = "import sys; from mlpc.cli import main; sys.argv[0] = 'mlpc'; main()"
+    proc = subprocess.run([sys.executable, "-c", code, "compile", str(GOOD), "-o", str(out), "--manifest", str(man)],
+                          preexec_fn=lambda: os.umask(umask), capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     assert stat.S_IMODE(out.stat().st_mode) == mode
     assert stat.S_IMODE(man.stat().st_mode) == mode
 
