@@ -203,8 +203,13 @@ def test_a_pipeline_with_every_job_isolated_runs_locally(tmp_path):
     the transform job runs isolated because its model is."""
     from .conftest import RAW_CSV, SCRIPTS
 
+    import shutil
+
+    # code and local data are read only from inside the project (the YAML's folder here)
+    shutil.copytree(SCRIPTS, tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(RAW_CSV, tmp_path / "raw.csv")
     yaml = tmp_path / "pipeline.yaml"
-    yaml.write_text(ISOLATED_PIPELINE.format(csv=RAW_CSV, scripts=SCRIPTS))
+    yaml.write_text(ISOLATED_PIPELINE.format(csv="raw.csv", scripts="scripts"))
     ws = tmp_path / "ws"
     result = runner.invoke(app, ["run", str(yaml), "--local", "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
