@@ -141,7 +141,7 @@ def unknown_variables(given, data, declared) -> list[Diagnostic]:
     out = []
     for name in given:
         if name not in known:
-            out.append(Diagnostic("C003", f"--var {name}: no template uses a variable '{name}'",
+            out.append(Diagnostic("V003", f"--var {name}: no template uses a variable '{name}'",
                                   span=Span("<command line>", 1, 1),
                                   hint=did_you_mean(name, known) or "templates use: " + (", ".join(sorted(known)) or "(none)")))
     return out

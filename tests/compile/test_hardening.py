@@ -150,7 +150,7 @@ def test_unknown_var_name_is_an_error_with_did_you_mean(cli):
     pipeline = HERE.parent.parent / "pipelines" / "breast-cancer.yaml"
     res = cli("validate", pipeline, "--var", "buckt=x")
     assert res.exit_code == 1
-    assert "<command line>:1:1: --var buckt: no template uses a variable 'buckt' [C003]" in res.stderr
+    assert "<command line>:1:1: --var buckt: no template uses a variable 'buckt' [V003]" in res.stderr
     assert "did you mean 'bucket'?" in res.stderr
     assert cli("validate", pipeline, "--var", "bucket=x").exit_code == 0
 
