@@ -73,18 +73,23 @@ def test_the_local_registry_keeps_customer_metadata(gate):
     assert table.exit_code == 0 and "abc123" in table.output
 
 
-def test_a_workspace_from_before_customer_metadata_still_opens(tmp_path):
+def test_a_workspace_from_before_the_evidence_table_still_opens(tmp_path):
+    """Customer metadata lives in the evidence table; a workspace made before it existed gains it on open."""
+    import re
+
     from mlpc.local.db import SCHEMA
     from mlpc.local.registry import Registry
 
     db = tmp_path / "mlpc.db"
-    old = SCHEMA.replace("    customer_metadata TEXT,\n", "")
+    old = re.sub(r"CREATE TABLE IF NOT EXISTS model_package_evidence \([^;]*?\);", "", SCHEMA, flags=re.S)
+    assert "model_package_evidence" not in old
     with sqlite3.connect(db) as conn:
         conn.executescript(old)
     pkg = Registry(db).register("g", status="Approved", description=None, execution_id="e", pipeline="p", step="s",
                                 image=None, model_data_url=None, inference_spec={}, reports={},
-                                customer_metadata={"k": "v"})
+                                evidence={"customer_metadata": {"k": "v"}})
     assert pkg.customer_metadata == {"k": "v"}
+    assert Registry(db).list("g")[0].customer_metadata == {"k": "v"}
 
 
 def test_executions_describe_takes_the_pipeline_name(gate):
