@@ -77,9 +77,7 @@ def compile_(
     try:
         write_all(files)  # all or nothing; -o /dev/null writes through the device
     except OutputError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        typer.echo("    hint: nothing was written", err=True)
-        raise typer.Exit(1) from None
+        fail(str(exc), "nothing was written")
     if output is None:
         sys.stdout.write(text)
     else:

@@ -11,7 +11,7 @@ import typer
 
 from .base import app
 from .options import VarOpt, VarsFileOpt
-from .output import print_diagnostics
+from .output import fail, print_diagnostics
 
 
 class LintFmt(str, Enum):
@@ -66,7 +66,6 @@ def lint(
         try:
             write_all([(output, text)])  # all or nothing; a device or FIFO is written through
         except OutputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+            fail(str(exc), "nothing was written")
         typer.echo(f"wrote {output}", err=True)
     raise typer.Exit(1 if broken or report.failed else 0)
