@@ -30,6 +30,8 @@ class CompileResult:
         self.warnings: list[Diagnostic] = []  # reported, but they don't fail the compile
         self.source = None  # mlpc.loader.SourceMap of the file: YAML path -> FILE:LINE:COL
         self.document: dict | None = None  # the YAML after templating (what the model was built from)
+        # files included or extended (mlpc.reuse), read along with the pipeline file
+        self.fragments: list[Path] = []
         # step name -> {path inside that step's document, e.g. ("Arguments", "RoleArn") or
         # ("CacheConfig",) -> YAML path}: where each part of the definition came from
         # (steps.common.finish_step builds it). Filled when rendering ran.
@@ -52,6 +54,13 @@ class CompileResult:
         if yaml_path is None or self.source is None:
             return None
         return self.source.span(yaml_path)
+
+    def fragment_paths(self) -> list[str]:
+        """The included and extended files, relative to the pipeline file's folder (as code paths are)."""
+        import os
+
+        base = os.path.abspath(self.base_dir or ".")
+        return [Path(os.path.relpath(os.path.abspath(p), base)).as_posix() for p in self.fragments]
 
     @property
     def ok(self) -> bool:
@@ -109,7 +118,8 @@ def compile_file(path: str | Path, variables: dict | None = None, vars_files: li
     if vdiags:
         result.diagnostics = diags + vdiags
         return result
-    return _compile_loaded(loaded, path.parent, {**file_vars, **(variables or {})}, result, diags, cli_vars=variables)
+    return _compile_loaded(loaded, path.parent, {**file_vars, **(variables or {})}, result, diags, cli_vars=variables,
+                           path=path)
 
 
 def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None = None,
@@ -126,19 +136,26 @@ def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None =
 
 
 def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResult, diags: list,
-                    cli_vars: dict | None = None) -> CompileResult:
-    from . import schema, templating
+                    cli_vars: dict | None = None, path: Path | None = None) -> CompileResult:
+    from . import reuse, schema, templating
     from .model import build_model
     from .render import render_pipeline
 
     smap = loaded.source
     result.source = smap
-    located = list(diags)
-    data = loaded.data
+    data, result.fragments, cdiags = reuse.compose(loaded, base_dir, result.file, path)
+    located = list(diags) + cdiags
+    if cdiags:  # a fragment missing or broken: what follows would only repeat it
+        result.diagnostics = sort_diagnostics(located)
+        return result
     doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
     rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables}, smap.rendered, smap.renamed)
     tdiags += templating.unknown_variables(cli_vars or {}, data, doc_vars)
     located += [smap.locate(d) for d in tdiags]
+    rendered, ddiags = reuse.apply_defaults(rendered, smap)
+    reuse_warnings = [smap.locate(d) for d in ddiags if d.severity == "warning"]
+    located += [smap.locate(d) for d in ddiags if d.severity != "warning"]
+    rendered = reuse.rebase_paths(rendered, smap, base_dir)
     schema_diags = schema.validate_document(rendered)
     located += [smap.locate(d, key=at_key) for d, at_key in schema_diags]
     if located:
@@ -163,7 +180,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         result.diagnostics = sort_diagnostics(located)
         return result
     text = emit_json(definition)
-    result.warnings = sort_diagnostics(smap.locate(d) for d in check_size(text))
+    result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in check_size(text))])
     result.definition, result.definition_json, result.uploads = definition, text, uploads
     return result
 

@@ -36,6 +36,13 @@ class SourceMap:
         self.renamed: dict = {}  # path with a template-rendered key -> the path as written
         self._lines: list | None = None  # text.splitlines(), once
         self._chars: dict = {}  # path -> [(line0, col0) of each character of that scalar's value]
+        # Reuse (mlpc.reuse): a value that came from another place is found through a link,
+        # path prefix -> (SourceMap, path there): `links` are keyed by paths as written (included
+        # files and `extends:` fragments, composed before templating), `late` by paths after
+        # templating (`defaults:` applied to the steps). Lookups follow links to the file that wrote it.
+        self.links: dict = {}
+        self.late: dict = {}
+        self.folder = None  # the folder of this file, when it is a fragment (relative paths in it start there)
 
     def as_written(self, path: tuple) -> tuple:
         """`path` with rendered keys replaced by the keys as written in the file."""
@@ -50,7 +57,24 @@ class SourceMap:
 
         A mapping or list is located at its key (`inputs:`), a scalar at its value.
         """
-        return self._span(self.as_written(tuple(path)), key)
+        smap, path, _ = self.resolve(path)
+        return smap._span(path, key)
+
+    def resolve(self, path: tuple) -> tuple["SourceMap", tuple, tuple | None]:
+        """-> (the SourceMap of the file that wrote `path`, the path in that file, the (original,
+        rendered) text when templating changed that scalar), following reuse links."""
+        smap, path, rendered = self, tuple(path), None
+        for _ in range(256):  # links never form a cycle; the bound only guards against a bug
+            hop = _longest(smap.late, path) if smap.late else None
+            if hop is None:
+                path = smap.as_written(path)
+                if rendered is None and path in smap.rendered:
+                    rendered = smap.rendered[path]
+                hop = _longest(smap.links, path) if smap.links else None
+                if hop is None:
+                    return smap, path, rendered
+            smap, path = hop
+        return smap, path, rendered  # pragma: no cover
 
     def _span(self, path: tuple, key: bool) -> Span:
         while True:
@@ -67,13 +91,13 @@ class SourceMap:
         if diag.span is not None:
             return diag
         key = key or diag.at_key
-        path = self.as_written(tuple(diag.path))
-        span = self._span(path, key)
-        if diag.offset and not key and path in self.styles and path in self.values:
+        smap, path, rendered = self.resolve(diag.path)
+        span = smap._span(path, key)
+        if diag.offset and not key and path in smap.styles and path in smap.values:
             offset = diag.offset
-            if path in self.rendered:
-                offset = _original_offset(*self.rendered[path], offset)
-            line, col = self._position(path, offset)
+            if rendered is not None:
+                offset = _original_offset(*rendered, offset)
+            line, col = smap._position(path, offset)
             span = Span(span.file, line, col)
         return diag.at(span)
 
@@ -94,6 +118,15 @@ class SourceMap:
             return chars[-1][0] + 1, chars[-1][1] + 2
         start = self.values[path]
         return start[0] + 1, start[1] + 1
+
+
+def _longest(links: dict, path: tuple):
+    """The link of the longest prefix of `path` in `links`, continued by the rest of `path`."""
+    for n in range(len(path), -1, -1):
+        target = links.get(path[:n])
+        if target is not None:
+            return target[0], target[1] + path[n:]
+    return None
 
 
 _TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)

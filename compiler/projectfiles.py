@@ -84,7 +84,7 @@ def check_path(rel, base_dir: Path, *, kind: str, field: str) -> tuple[Path | No
 
 
 def _missing(kind: str, rel: str, base_dir: Path) -> Problem:
-    hint = f"paths are relative to the pipeline file's folder ({base_dir})"
+    hint = f"paths are relative to the pipeline file's folder ({base_dir}); a fragment's (include/extends) to its own"
     if kind == "dir":
         return Problem("F002", f"source directory not found: {rel}", hint)
     if kind == "any":

@@ -71,7 +71,10 @@ class Compiler:
         def check(v):  # compiled on first use: most documents use a few of the step types
             fn = self.refs.get(name)
             if fn is None:
-                fn = self.refs[name] = self.compile(self.root["$defs"][name])
+                target = self.root["$defs"]
+                for part in name.split("/"):  # a JSON pointer below $defs, e.g. training/properties/retry
+                    target = target[part.replace("~1", "/").replace("~0", "~")]
+                fn = self.refs[name] = self.compile(target)
             return fn(v)
         return check
 
@@ -175,9 +178,13 @@ class Compiler:
     def _k_if(self, sub, schema):
         cond = self.compile(sub)
         then = self.compile(schema.get("then", True))
-        return lambda v: not cond(v) or then(v)
+        otherwise = self.compile(schema.get("else", True))
+        return lambda v: then(v) if cond(v) else otherwise(v)
 
     def _k_then(self, sub, schema):
+        return None  # handled by `if`
+
+    def _k_else(self, sub, schema):
         return None  # handled by `if`
 
 

@@ -14,9 +14,26 @@ import pathlib
 from mlpc.stepkinds import KINDS, load
 from mlpc.steps.schema_parts import B, S, common, names, obj, security
 
-defs = {k.yaml_type: load(k.schema) for k in KINDS}
-step = {"type": "object", "required": ["type"], "properties": {"type": common["type"]},
+# Reuse (mlpc.reuse): a step may take its fields from fragments (`extends:`) and leave out what it
+# would inherit (`omit:`); a step with `extends:` may get its `type` from the fragment.
+PATHS = {"oneOf": [S(minLength=1), {"type": "array", "items": S(minLength=1), "minItems": 1}]}
+defs = {}
+for k in KINDS:
+    d = dict(load(k.schema))
+    inherited = [f for f in d["properties"] if f != "type"]
+    d["properties"] = {**d["properties"], "extends": PATHS,
+                       "omit": {"type": "array", "uniqueItems": True, "items": S(enum=inherited)}}
+    defs[k.yaml_type] = d
+step = {"type": "object", "properties": {"type": common["type"]},
+        "if": {"required": ["extends"]}, "else": {"required": ["type"]},
         "allOf": [{"if": {"properties": {"type": {"const": k}}, "required": ["type"]}, "then": {"$ref": f"#/$defs/{k}"}} for k in defs]}
+# `defaults: {TYPE: {...}}`: any of that step type's fields, none required (mlpc.reuse checks them)
+defaults = obj({k: {"type": "object", "additionalProperties": False,
+                    "description": f"Defaults for every {k} step: any {k} field but `type`; a step's own fields override them",
+                    "properties": {f: {"$ref": f"#/$defs/{k}/properties/{f}",
+                                       "description": f"Default `{f}` of every {k} step (see the {k} step type)"}
+                                   for f in d["properties"] if f not in ("type", "omit")}}
+                for k, d in defs.items()})
 param = obj({"type": S(enum=["String","Integer","Float","Boolean"]), "default": {"type": ["string","number","boolean"]},
              "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S()}, ["type"])
 ROLE_ARN = "^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$"  # an IAM role ARN; also checked on --role / --schedule-role
@@ -47,6 +64,8 @@ schema = {
   "description": "A SageMaker pipeline described in YAML, compiled by mlpc",
   "type": "object", "additionalProperties": False, "required": ["pipeline", "steps"],
   "properties": {
+    "include": PATHS,
+    "defaults": defaults,
     "vars": {"type": "object", "description": "Compile-time template variables ({{ name }}) and their defaults; override with --var/--vars-file",
              "additionalProperties": {"type": ["string","number","boolean"]}},
     "pipeline": obj({"name": S(minLength=1), "description": S(), "display_name": S(),

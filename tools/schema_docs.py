@@ -182,6 +182,17 @@ BY_NAME = {
 }
 
 BY_PATH = {
+    # reuse (mlpc.reuse; README "Reuse across steps and pipelines")
+    "include": "Files merged in before this one (partial pipeline documents: vars, pipeline, parameters, "
+               "defaults, steps, ...), in order; this file's own fields win. Paths are relative to this file and "
+               "stay in the project, e.g. [../fragments/team.yaml].",
+    "defaults": "Fields every step of a type starts from, per step type, e.g. {training: {instance_type: "
+                "ml.m5.xlarge, retry: [...]}}; a step's own fields override them (mappings merge key by key, "
+                "lists and scalars replace).",
+    "extends": "Fragment files (partial steps) this step is built on, e.g. ../fragments/xgboost-train.yaml: "
+               "the type's defaults, then the fragments in order, then the step's own fields. Paths are "
+               "relative to the file that writes them.",
+    "omit": "Top-level fields this step does not inherit from defaults or extends, e.g. [retry, cache].",
     # bare names here override the short descriptions written in gen_schema.py
     "code": BY_NAME.pop("code"),
     "algorithm": BY_NAME.pop("algorithm"),

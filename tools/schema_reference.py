@@ -109,7 +109,8 @@ def _rows(props: list, strip: int) -> list:
 
 def reference_markdown(schema: dict) -> str:
     allp = list(properties(schema))
-    top = [p for p in allp if p[0][0] in (schema.get("properties") or {})]
+    # defaults.TYPE.FIELD repeats the step type's FIELD: one row per type is enough
+    top = [p for p in allp if p[0][0] in (schema.get("properties") or {}) and not (p[0][0] == "defaults" and len(p[0]) > 2)]
     lines = ["# Pipeline YAML reference", "",
              "Generated from `schemas/pipeline.schema.json` by `tools/gen_schema.py`; do not edit by hand.",
              "Every field, what it becomes in the SageMaker pipeline definition, and an example where one helps.",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import MlpcError
 
-MISSING_CODE = ("F001", "F002")  # a code file / source folder not found
+MISSING_CODE = ("F001", "F002", "D001")  # a code file / source folder / included fragment not found
 
 
 class GitError(MlpcError):
