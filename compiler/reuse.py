@@ -217,9 +217,10 @@ def apply_defaults(doc, smap) -> tuple[object, list[Diagnostic]]:
     valid = {}
     if defaults is not None:
         diags += check_defaults(defaults)
-        if isinstance(defaults, dict):
-            bad = {d.path[1] for d in diags if len(d.path) > 1}
-            valid = {t: e for t, e in defaults.items() if t in BY_YAML and isinstance(e, dict) and t not in bad}
+        if isinstance(defaults, dict):  # what is wrong is reported once, here, and not applied
+            bad = {d.path[1:3] for d in diags if len(d.path) > 1}
+            valid = {t: {k: v for k, v in e.items() if (t, k) not in bad} for t, e in defaults.items()
+                     if t in BY_YAML and isinstance(e, dict) and (t,) not in bad}
     steps = doc.get("steps")
     used = set()
     if isinstance(steps, dict):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import MlpcError
 
-MISSING_CODE = ("F001", "F002", "D001")  # a code file / source folder / included fragment not found
+MISSING_CODE = ("F001", "F002", "F007", "D001")  # a code file / source folder / local data / fragment not found
 
 
 class GitError(MlpcError):
@@ -109,6 +109,9 @@ def compile_at_ref(path: Path, ref: str, variables: dict | None = None, vars_fil
     while True:
         with tempfile.TemporaryDirectory(prefix="mlpc-git-") as tmp:
             _export(root, commit, wanted, Path(tmp))
+            # the export is the repository's work tree at REF: mark it as one, so the project root
+            # (mlpc.projectfiles) is its top and ../ paths inside the repository stay in the project
+            (Path(tmp) / ".git").mkdir(exist_ok=True)
             result = compile_file(Path(tmp) / rel, variables, vars_files, display=f"{ref}:{rel.as_posix()}")
         if wanted is None or not any(d.code in MISSING_CODE for d in result.diagnostics):
             return result, commit
