@@ -138,8 +138,6 @@ def compile_text(text: str, file: str = "pipeline.yaml", base_dir: Path | None =
 def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResult, diags: list,
                     cli_vars: dict | None = None, path: Path | None = None) -> CompileResult:
     from . import reuse, schema, templating
-    from .model import build_model
-    from .render import render_pipeline
 
     smap = loaded.source
     result.source = smap
@@ -151,22 +149,44 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
     doc_vars = data.get("vars") if isinstance(data, dict) and isinstance(data.get("vars"), dict) else {}
     rendered, tdiags = templating.render_tree(data, {**doc_vars, **variables}, smap.rendered, smap.renamed)
     tdiags += templating.unknown_variables(cli_vars or {}, data, doc_vars)
-    located += [smap.locate(d) for d in tdiags]
     rendered, ddiags = reuse.apply_defaults(rendered, smap)
     reuse_warnings = [smap.locate(d) for d in ddiags if d.severity == "warning"]
-    located += [smap.locate(d) for d in ddiags if d.severity != "warning"]
     rendered = reuse.rebase_paths(rendered, smap, base_dir)
-    schema_diags = schema.validate_document(rendered)
-    located += [smap.locate(d, key=at_key) for d, at_key in schema_diags]
+    early = tdiags + [d for d in ddiags if d.severity != "warning"]
+    early += [d._replace(at_key=True) if at_key else d for d, at_key in schema.validate_document(rendered)]
+    located += [smap.locate(d) for d in early]
     if located:
+        # every mistake at once: check what the early mistakes leave intact (the rest of the steps)
+        from .salvage import salvage
+
+        saved = salvage(rendered, early, schema.validate_document) if early else None
+        if saved is not None:
+            later = _semantic(saved.document, base_dir, result)[-1]
+            located += [smap.locate(d) for d in later if not saved.is_consequence(d)]
+        result.pipeline, result.graph, result.origins = None, None, {}
         result.diagnostics = sort_diagnostics(located)
         return result
-    from .emit import check_names, check_size, emit_json
-
     result.document = rendered
-    from .projectfiles import check_local_data
+    definition, uploads, located = _semantic(rendered, base_dir, result)
+    if located:
+        result.diagnostics = sort_diagnostics(smap.locate(d) for d in located)
+        return result
+    from .emit import check_size, emit_json
 
-    pipeline, mdiags = build_model(rendered, base_dir)
+    text = emit_json(definition)
+    result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in check_size(text))])
+    result.definition, result.definition_json, result.uploads = definition, text, uploads
+    return result
+
+
+def _semantic(document: dict, base_dir: Path, result: CompileResult) -> tuple:
+    """model -> resolve/render -> checks on a schema-valid document: (definition, uploads, diagnostics)."""
+    from .emit import check_names
+    from .model import build_model
+    from .projectfiles import check_local_data
+    from .render import render_pipeline
+
+    pipeline, mdiags = build_model(document, base_dir)
     mdiags += check_local_data(pipeline)
     result.pipeline = pipeline
     definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True)
@@ -174,15 +194,8 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         from .notify import check_notifications
 
         rdiags = rdiags + check_notifications(pipeline, definition)
-    located += [smap.locate(d) for d in mdiags + rdiags + check_names(pipeline)]
     result.graph = graph
-    if located:
-        result.diagnostics = sort_diagnostics(located)
-        return result
-    text = emit_json(definition)
-    result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in check_size(text))])
-    result.definition, result.definition_json, result.uploads = definition, text, uploads
-    return result
+    return definition, uploads, mdiags + rdiags + check_names(pipeline)
 
 
 def definition_sha256(text: str) -> str:
