@@ -61,3 +61,33 @@ def test_workspace_found_from_any_folder_and_pruned(tmp_path, monkeypatch):
     assert bad.exit_code == 1 and "is not a duration" in bad.stderr
     nothing = mlpc("workspace", "prune", "--local")
     assert nothing.exit_code == 1 and "--keep N, --older-than DURATION" in nothing.stderr
+
+
+def test_prune_keeps_an_execution_whose_outputs_a_kept_run_reuses_from_the_cache(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.delenv("MLPC_WORKSPACE", raising=False)
+    project = tmp_path / "project"
+    yaml = make_project(project)
+    (project / ".git").mkdir()
+    monkeypatch.chdir(project)
+    fail = ("--param", "AccuracyThreshold=0.999")  # the fail branch: no model version protects anything
+    assert mlpc("run", yaml, "--local", *fail).exit_code == 1
+    assert mlpc("run", yaml, "--local", *fail).exit_code == 1  # its processing/training steps come from the cache
+    first, second = reversed([e["id"] for e in json.loads(mlpc("executions", "list", "--local",
+                                                                "--format", "json").stdout)])
+    cached = json.loads(mlpc("executions", "describe", second, "--local", "--format", "json").stdout)
+    assert any(s.get("cached") for s in cached["steps"].values()), cached["steps"]
+
+    dry = mlpc("workspace", "prune", "--keep", "1", "--dry-run", "--local")
+    assert dry.exit_code == 0, dry.output
+    assert f"kept {first}: execution {second} reuses its outputs (step cache)" in dry.stdout
+    assert "would prune 0 executions" in dry.stdout
+
+    # once the reusing run is itself pruned, nothing protects the source any more
+    assert mlpc("run", yaml, "--local", "--no-cache", *fail).exit_code == 1
+    res = mlpc("workspace", "prune", "--keep", "1", "--local")
+    assert res.exit_code == 0, res.output
+    assert "pruned 2 executions" in res.stdout
+    left = [e["id"] for e in json.loads(mlpc("executions", "list", "--local", "--format", "json").stdout)]
+    assert len(left) == 1 and first not in left and second not in left
