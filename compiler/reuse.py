@@ -285,6 +285,15 @@ def check_defaults(defaults) -> list[Diagnostic]:
     root = schema_dict()
     sub = {"properties": {"defaults": root["properties"]["defaults"]}, "$defs": root["$defs"]}
     out = []
+    if isinstance(defaults, dict):  # the schema takes any step field here (it checks reusing steps too)
+        for stype, entry in defaults.items():
+            for field in ("type", "omit"):
+                if isinstance(entry, dict) and field in entry:
+                    out.append(Diagnostic("D006", f"defaults cannot set `{field}` (defaults/{stype})",
+                                          path=("defaults", stype, field), at_key=True,
+                                          hint="the step type is the key above; `omit:` belongs on a step"))
+        defaults = {t: {k: v for k, v in e.items() if k not in ("type", "omit")} if isinstance(e, dict) else e
+                    for t, e in defaults.items()}
     for err in Draft202012Validator(sub).iter_errors({"defaults": defaults}):
         for f in _explain(err):
             message = f.message

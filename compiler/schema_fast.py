@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "x-expected", "$defs", "format"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "x-expected", "x-required", "$defs", "format"})
 _TYPES = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
@@ -64,15 +64,15 @@ class Compiler:
 
     # -- keywords -------------------------------------------------------------
     def _k_ref(self, ref, _):
-        if not ref.startswith("#/$defs/"):
+        if not ref.startswith("#/"):
             return _no
-        name = ref[len("#/$defs/"):]
+        name = ref[2:]
 
         def check(v):  # compiled on first use: most documents use a few of the step types
             fn = self.refs.get(name)
             if fn is None:
-                target = self.root["$defs"]
-                for part in name.split("/"):  # a JSON pointer below $defs, e.g. training/properties/retry
+                target = self.root
+                for part in name.split("/"):  # a JSON pointer, e.g. $defs/training/properties/retry
                     target = target[part.replace("~1", "/").replace("~0", "~")]
                 fn = self.refs[name] = self.compile(target)
             return fn(v)

@@ -24,16 +24,31 @@ for k in KINDS:
     d["properties"] = {**d["properties"], "extends": PATHS,
                        "omit": {"type": "array", "uniqueItems": True, "items": S(enum=inherited)}}
     defs[k.yaml_type] = d
-step = {"type": "object", "properties": {"type": common["type"]},
-        "if": {"required": ["extends"]}, "else": {"required": ["type"]},
-        "allOf": [{"if": {"properties": {"type": {"const": k}}, "required": ["type"]}, "then": {"$ref": f"#/$defs/{k}"}} for k in defs]}
-# `defaults: {TYPE: {...}}`: any of that step type's fields, none required (mlpc.reuse checks them)
+# `defaults: {TYPE: {...}}`: any of that step type's fields, none required (mlpc.reuse checks them and
+# refuses `type`/`omit` there). The same shapes check the steps of a document that reuses (below).
 defaults = obj({k: {"type": "object", "additionalProperties": False,
                     "description": f"Defaults for every {k} step: any {k} field but `type`; a step's own fields override them",
                     "properties": {f: {"$ref": f"#/$defs/{k}/properties/{f}",
-                                       "description": f"Default `{f}` of every {k} step (see the {k} step type)"}
-                                   for f in d["properties"] if f not in ("type", "omit")}}
+                                       "description": f"The {k} step's `{f}` (set from the step type's own)"}
+                                   for f in d["properties"]}}
                 for k, d in defs.items()})
+
+
+def by_type(ref) -> dict:
+    return {"allOf": [{"if": {"properties": {"type": {"const": k}}, "required": ["type"]}, "then": {"$ref": ref(k)}}
+                      for k in defs]}
+
+
+# A step: its `type` (or `extends:`, whose fragment may give the type), then its type's fields. Strict
+# (required fields present) unless the document reuses (`defaults:`/`include:`) or the step `extends:`
+# a fragment: then a field may come from elsewhere, and editors must not call the step incomplete.
+# mlpc itself validates the expanded document, where no reuse is left, so always strictly.
+step = {"type": "object", "properties": {"type": common["type"]},
+        "if": {"required": ["extends"]}, "else": {"required": ["type"]}}
+loose_step = by_type(lambda k: f"#/properties/defaults/properties/{k}")
+strict_step = {"if": {"required": ["extends"]}, "then": loose_step, "else": by_type(lambda k: f"#/$defs/{k}")}
+reusing = {"anyOf": [{"required": ["defaults"]}, {"required": ["include"]}]}
+PIPELINE_REQUIRED = ["name", "role", "bucket"]
 param = obj({"type": S(enum=["String","Integer","Float","Boolean"]), "default": {"type": ["string","number","boolean"]},
              "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S()}, ["type"])
 ROLE_ARN = "^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$"  # an IAM role ARN; also checked on --role / --schedule-role
@@ -73,7 +88,9 @@ schema = {
                      "bucket": S(),
                      "region": S(), "tags": {"type": "object", "additionalProperties": S()}, "security": security,
                      "local": obj({"data": {"type": "object", "description": "s3 URI -> local path (relative to this file) seeded into the local store by `mlpc run --local`",
-                                            "additionalProperties": S()}})}, ["name", "role", "bucket"]),
+                                            "additionalProperties": S()}})},
+                     # required unless the document reuses (an included file may give them; see "else")
+                     **{"x-required": PIPELINE_REQUIRED}),
     "parameters": {"type": "object", "additionalProperties": param},
     "steps": {"type": "object", "minProperties": 1, "additionalProperties": step},
     "schedules": {"type": "object", "additionalProperties": schedule},
@@ -81,6 +98,9 @@ schema = {
     "notifications": {"type": "object", "additionalProperties": notification,
                       "description": "EventBridge rules that send SageMaker events for this pipeline to SNS topics; name -> rule"},
   },
+  "if": reusing,
+  "then": {"properties": {"steps": {"additionalProperties": loose_step}}},
+  "else": {"properties": {"pipeline": {"required": PIPELINE_REQUIRED}, "steps": {"additionalProperties": strict_step}}},
   "$defs": defs,
 }
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -95,6 +115,10 @@ def build() -> tuple:
     from schema_reference import document, reference_markdown
 
     documented = document(schema)
+    # a defaults entry's field (also a reusing document's step field) says what the step field says
+    for k, entry in documented["properties"]["defaults"]["properties"].items():
+        for f, sub in entry["properties"].items():
+            sub["description"] = documented["$defs"][k]["properties"][f]["description"]
     return json.dumps(documented, indent=2) + "\n", reference_markdown(documented)
 
 

@@ -24,7 +24,7 @@ def properties(schema: dict):
     def walk(node, path):
         if not isinstance(node, dict):
             return
-        required = set(node.get("required") or ())
+        required = set(node.get("required") or ()) | set(node.get("x-required") or ())  # x-: unless reused
         for key, sub in (node.get("properties") or {}).items():
             yield path + (key,), sub, key in required
             yield from walk(sub, path + (key,))

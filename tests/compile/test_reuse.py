@@ -248,7 +248,7 @@ def test_typos_in_defaults_are_located_in_the_defaults_block(proj):
         f"{proj}/p.yaml:4:26: `omit`: fail steps have no field 'mesage' [D008]",
         f"{proj}/team.yaml:3:5: unknown field 'instnce_type' in defaults/processing [D006]",
         f"{proj}/team.yaml:4:3: unknown step type 'trainig' in defaults [D006]",
-        f"{proj}/team.yaml:6:10: unknown field 'type' in defaults/fail [D006]",
+        f"{proj}/team.yaml:6:10: defaults cannot set `type` (defaults/fail) [D006]",
     ]
     assert "did you mean 'instance_type'?" in res.stderr and "did you mean 'training'?" in res.stderr
     assert "did you mean 'message'?" in res.stderr
@@ -363,3 +363,32 @@ def test_code_missing_in_a_fragment_is_reported_in_the_fragment(proj):
     lines = _errors(res)
     assert lines == [f"{proj}/frag/step.yaml:5:7: code file not found: frag/no_such.py [F001]"]
     assert not (proj / "out.json").exists()
+
+
+# ---------------------------------------------------------------- the JSON Schema, as editors use it
+def test_the_schema_takes_a_reusing_document_as_written_and_stays_strict_without_reuse():
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from mlpc.schema import schema_dict
+    from mlpc.schema_fast import compile_schema
+
+    slow, fast = Draft202012Validator(schema_dict()), compile_schema(schema_dict())
+
+    def errors(doc):
+        found = [e.message for e in slow.iter_errors(doc)]
+        assert fast(doc) == (not found)  # the fast path agrees
+        return found
+
+    assert errors(yaml.safe_load(REUSING.read_text())) == []  # steps take instance_type etc. from defaults
+    assert errors(yaml.safe_load((ROOT / "pipelines" / "fragments" / "team.yaml").read_text()))  # not a whole pipeline
+    base = {"pipeline": {"name": "p", "role": ROLE, "bucket": "b"}}
+    lacking = {**base, "steps": {"A": {"type": "training", "algorithm": "xgboost"}}}
+    assert errors(lacking) == ["'instance_type' is a required property"]  # no reuse: strict
+    assert errors({**lacking, "defaults": {"training": {"instance_type": "ml.m5.large"}}}) == []
+    assert errors({**lacking, "include": ["team.yaml"]}) == []
+    assert errors({**base, "steps": {"A": {"extends": "train.yaml", "algorithm": "xgboost"}}}) == []
+    typo = {**base, "defaults": {"training": {"instance_typo": 1}}, "steps": {"A": {"type": "training", "instnce_type": 1}}}
+    assert sorted(errors(typo)) == sorted(["Additional properties are not allowed ('instance_typo' was unexpected)",
+                                           "Additional properties are not allowed ('instnce_type' was unexpected)"])
+    assert errors({**base, "steps": {"A": {"algorithm": "xgboost"}}}) == ["'type' is a required property"]
