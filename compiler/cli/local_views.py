@@ -117,6 +117,16 @@ def registered_lines(record) -> list[str]:
     return out
 
 
+def environment_lines(record) -> list[str]:
+    """One warning per step whose libraries differ from its container's pins (local/envs.py)."""
+    out = []
+    for s in record.steps.values():
+        env = s.environment or {}
+        if env.get("warning"):
+            out.append(f"warning: {s.name} ({env.get('image')}, --env {env.get('env')}): {env['warning']}")
+    return out
+
+
 def execution_summary(record) -> str:
     took = f" in {record.seconds:.1f} s" if record.seconds is not None else ""
     hits = [s.name for s in record.steps.values() if s.cached]
@@ -213,6 +223,13 @@ def show_local_execution(workspace, pipeline: str | None, execution_id: str | No
             lines.append(f"           compared: {'; '.join(b['compared'])}")
     if rec.failure:
         lines.append(f"failure    {rec.failure.get('step')}: {rec.failure.get('reason')}")
+    for s in rec.steps.values():
+        env = s.environment or {}
+        if env:
+            where = env.get("venv") or env.get("python")
+            lines.append(f"env        {s.name}: {env.get('image')} container, --env {env.get('env')}, "
+                         f"Python {env.get('python_version')} (container {env.get('container_python')}) at {where}")
+    lines += environment_lines(rec)
     lines.append(f"logs       {ws.execution_dir(rec.id) / 'steps'}/<step>/stdout.log, stderr.log")
     typer.echo("\n".join(lines))
     _console().print(steps_table(rec, "steps", with_type=True))

@@ -44,6 +44,10 @@ def run(
                        "or STEP for one without outputs (repeatable).")] = None,
     max_parallel: Annotated[Optional[int], typer.Option(
         "--max-parallel", min=1, help="Run at most this many steps at once (default: the CPU count).")] = None,
+    env: Annotated[str, typer.Option(
+        "--env", help="The Python of the steps' scripts: 'host' (this interpreter) or 'container' (a virtual "
+                      "environment with the step's container's library versions, built with uv and cached; "
+                      "see the README's 'Library versions').")] = "host",
 ):
     """Compile FILE, then run the compiled definition on this machine: no Docker, no AWS.
 
@@ -52,20 +56,24 @@ def run(
 
     Example: [bold]mlpc run pipelines/breast-cancer.yaml --local --param AccuracyThreshold=0.9[/bold]
     """
+    from ..local.envs import MODES
     from ..local.session import run_compiled
     from ..local.workspace import Workspace, start_for
-    from .local_views import execution_summary, registered_lines, step_counts, steps_table
+    from .local_views import environment_lines, execution_summary, registered_lines, step_counts, steps_table
 
     if not local:
         _error("mlpc run executes pipelines on this machine: pass --local",
                f"mlpc run {file} --local (to run on SageMaker: mlpc upsert, then mlpc start)")
+        raise typer.Exit(1)
+    if env not in MODES:
+        _error(f"--env '{env}' is not one of: {', '.join(MODES)}", "e.g. mlpc run FILE --local --env container")
         raise typer.Exit(1)
     res = compile_or_exit(file, var, vars_file)
     ws = Workspace.at(workspace, start=start_for(file))
     view = _Progress()
     with view:
         result, errors = run_compiled(res, ws, param_pairs=param, stub_pairs=stub, use_cache=not no_cache,
-                                      max_parallel=max_parallel, on_event=view.on_event)
+                                      max_parallel=max_parallel, on_event=view.on_event, env=env)
     if errors:
         for e in errors:
             _error(e)
@@ -78,6 +86,8 @@ def run(
         console.print(step_counts(rec) + f" (every step: mlpc executions describe {rec.id} --local)")
     for line in registered_lines(rec):
         console.print(line)
+    for line in environment_lines(rec):
+        console.print(line, markup=False)
     console.print(execution_summary(rec))
     console.print(f"[dim]records and logs: {ws.execution_dir(rec.id)}[/]")
     if result.ok:
@@ -262,6 +272,9 @@ def workspace_prune(
     older_than: Annotated[Optional[str], typer.Option("--older-than", help="Prune only executions started longer ago than this: 30d, 12h, 90m, 2w.")] = None,
     pipeline: Annotated[Optional[str], typer.Option("--pipeline", help="Only this pipeline's executions.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be pruned; delete nothing.")] = False,
+    envs: Annotated[bool, typer.Option(
+        "--envs", help="Also delete the cached `--env container` environments ($MLPC_ENV_CACHE, else "
+                       "$XDG_CACHE_HOME/mlpc/envs, else ~/.cache/mlpc/envs); the next run rebuilds what it needs.")] = False,
     local: LocalOpt = False,
     workspace: WorkspaceOpt = None,
 ):
@@ -274,9 +287,14 @@ def workspace_prune(
     from ..local.prune import apply_prune, parse_duration, plan_prune
     from ..local.workspace import Workspace
 
-    if keep is None and older_than is None:
-        _error("say what to prune: --keep N, --older-than DURATION, or both", "e.g. mlpc workspace prune --keep 5 --local")
+    if keep is None and older_than is None and not envs:
+        _error("say what to prune: --keep N, --older-than DURATION, --envs, or several",
+               "e.g. mlpc workspace prune --keep 5 --local")
         raise typer.Exit(1)
+    if envs:
+        _prune_envs(dry_run)
+        if keep is None and older_than is None:
+            return
     age = None
     if older_than is not None:
         age = parse_duration(older_than)
@@ -295,3 +313,17 @@ def workspace_prune(
     typer.echo(f"{verb} {len(plan.prune)} execution{'s' if len(plan.prune) != 1 else ''}, "
                f"{'would free' if dry_run else 'freed'} {plan.bytes / 1e6:.1f} MB; kept {plan.kept + len(plan.protected)} "
                f"in {ws.root}")
+
+
+def _prune_envs(dry_run: bool) -> None:
+    from ..local.envs import cache_root, clear_cache, list_cache
+
+    root = cache_root()
+    if dry_run:
+        found = list_cache(root)
+        typer.echo(f"would delete {len(found)} container environment{'s' if len(found) != 1 else ''} in {root}"
+                   + "".join(f"\n  {name}" for name in found))
+        return
+    count, size = clear_cache(root)
+    typer.echo(f"deleted {count} container environment{'s' if count != 1 else ''}, freed {size / 1e6:.1f} MB "
+               f"in {root}")

@@ -18,11 +18,17 @@ Modules (the edges of mlpc: files, processes, SQLite; nothing here prints):
   executors/  one executor per step type, chosen from a table
   algorithms/ standalone scripts run inside the sandbox (built-in XGBoost, batch inference)
   runner      the orchestrator; reports progress through an event callback
+  container_pins  the library versions each SageMaker container pins (from its published requirements)
+  envs        a step's Python: the host's, or (--env container) a cached venv with its container's pins
+  uvtool      the uv subprocesses that build those venvs
   session     from a CompileResult (+ --param / --stub) to a finished execution
 
 Decisions and limits, as a user sees them:
   * Each step's process runs with `sys.executable` (the interpreter with the [local] extra),
-    whatever the image; `python3` in a container command means that interpreter. Its own
+    whatever the image; `python3` in a container command means that interpreter. With
+    `--env container`, the scripts of steps on a pinned image run in a venv with the
+    container's library versions instead (envs.py); either way the record notes each library
+    whose version differs from the container's. Its own
     /opt/ml is a per-step folder bind-mounted in a private mount namespace (`unshare`), so
     scripts run unchanged, nothing is written to the real /opt/ml and runs don't collide.
   * Lambda and Callback steps call AWS: they fail with a message unless stubbed with

@@ -50,6 +50,7 @@ class StepRecord:
     detail: dict = field(default_factory=dict)  # e.g. registered model version, tuning trials
     peak_rss_mb: float | None = None  # the step process's peak resident memory (None: no process)
     security: dict = field(default_factory=dict)  # what the job asked for (local/security.py)
+    environment: dict = field(default_factory=dict)  # its libraries vs the container's pins (local/envs.py)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import Callable
 
 from . import sandbox, security
 from .cache import StepCache, cache_key, cache_settings
+from .envs import Environments
 from .evaluate import resolve
 from .filehash import HashMemo
 from .executors import EXECUTORS, INLINE, RAW_ARGUMENTS, stub
@@ -49,6 +50,8 @@ class RunOptions:
     use_cache: bool = True
     stubs: dict = field(default_factory=dict)  # step -> {output: value}
     max_parallel: int | None = None
+    env: str = "host"  # host | container: the Python of the steps' scripts (envs.py)
+    env_tool: object = None  # what builds container environments (None: uvtool.Uv); tests pass a fake
 
 
 @dataclass
@@ -83,6 +86,8 @@ class _Run:
         self.info = ExecutionInfo(eid, options.pipeline_name, options.region, now_iso(), digest)
         self.props: dict = {}
         self.security: dict = {}  # step -> the security settings its job asked for
+        self.envs = Environments(options.env, tool=options.env_tool)
+        self.environments: dict = {}  # step -> its libraries vs its container's pins
         self.lock = threading.Lock()
         self.record = ExecutionRecord(
             id=eid, pipeline=options.pipeline_name, source=options.source, status=EXECUTING, started=self.info.started,
@@ -266,11 +271,19 @@ class _Run:
         if enabled:
             symbolic, err = resolve(raw, self, ctx.name, symbolic_execution=True)
             key = cache_key(definition, symbolic) if not err else None
+            if key and self.envs.uses_container(ctx.type, args, self._model_arguments):
+                # another Python and other libraries: a host run's result is not this run's (nor the reverse)
+                key = hashlib.sha256(f"{key}:env=container".encode()).hexdigest()
         if key and self.options.use_cache:
             hit = self.cache.lookup(key, self.info.pipeline, expire)
             if hit:
                 cache_info.update(cached=True, source=hit.execution_id)
                 return StepOutcome(SUCCEEDED, hit.properties, script_seconds=0.0)
+        env = self.envs.for_step(ctx.type, args, self._model_arguments)
+        if env is not None:
+            ctx.python = env.python
+            with self.lock:
+                self.environments[ctx.name] = env.note
         if ctx.type not in INLINE:  # probed here, not per run: a fully cached run starts no process at all
             ctx.sandbox, ctx.sandbox_error = sandbox.probe()
         outcome = executor(ctx, args)
@@ -290,6 +303,7 @@ class _Run:
         with self.lock:
             self.props[name] = outcome.properties
             rec.security = self.security.get(name) or {}
+            rec.environment = self.environments.get(name) or {}
         step_dir = self.ws.step_dir(self.info.id, name)
         if step_dir.is_dir():
             (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True,

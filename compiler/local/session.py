@@ -89,7 +89,7 @@ def _bucket_of(uri) -> str:
 
 def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None = None,
                  stub_pairs: list[str] | None = None, use_cache: bool = True, max_parallel: int | None = None,
-                 on_event=None) -> tuple[ExecutionResult | None, list[MlpcError]]:
+                 on_event=None, env: str = "host") -> tuple[ExecutionResult | None, list[MlpcError]]:
     """Seed the store from a CompileResult, then run its definition."""
     workspace.ensure()
     store = LocalStore(workspace.s3_dir, HashMemo(workspace.db_path))
@@ -106,7 +106,7 @@ def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None 
         return None, errors
     options = RunOptions(pipeline_name=getattr(pipeline, "name", None) or "local-pipeline",
                          region=getattr(pipeline, "region", None) or "us-east-1", source=result.file,
-                         use_cache=use_cache, stubs=stubs, max_parallel=max_parallel)
+                         use_cache=use_cache, stubs=stubs, max_parallel=max_parallel, env=env)
     execution, problems = run_definition(result.definition, workspace, params, options, on_event)
     return execution, [MlpcError(p) for p in problems]
 

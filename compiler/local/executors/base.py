@@ -54,6 +54,7 @@ class StepContext:
     stubs: dict  # step name -> {output name: value}
     evaluation: object  # evaluate.EvalContext of the execution
     network_isolation: bool = False  # the job asked for it: its processes get no network (sandbox.py)
+    python: str = sys.executable  # the interpreter of the step's scripts (envs.py: host, or a container venv)
 
     @property
     def job_name(self) -> str:
@@ -154,10 +155,11 @@ def extract_tar(path: Path, dest: Path) -> str | None:
 
 # ---------------------------------------------------------------- processes
 
-def python_argv(argv: list[str]) -> list[str]:
-    """Container commands name `python3`; run them with this interpreter (it has the [local] extra)."""
+def python_argv(argv: list[str], python: str = sys.executable) -> list[str]:
+    """Container commands name `python3`; run them with the step's interpreter (this one, which has the
+    [local] extra, or the container environment's: envs.py)."""
     if argv and PYTHON_NAMES.match(argv[0]):
-        return [sys.executable, *argv[1:]]
+        return [python, *argv[1:]]
     return list(argv)
 
 

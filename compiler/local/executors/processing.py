@@ -19,7 +19,7 @@ def run(ctx: StepContext, args: dict):
     if not app.get("ContainerEntrypoint"):
         return failed(f"AppSpecification has no ContainerEntrypoint: the image's own entrypoint "
                       f"({app.get('ImageUri')}) cannot run locally; give the step a command")
-    return run_job(ctx, args, python_argv(argv))
+    return run_job(ctx, args, python_argv(argv, ctx.python))
 
 
 def run_job(ctx: StepContext, args: dict, argv: list, extra_env: dict | None = None, prepare=None):

@@ -174,7 +174,7 @@ def _script_mode(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
             log.write("mlpc: requirements.txt is not installed locally; the step uses this interpreter's "
                       "packages (pip install them into it if the script needs more)\n")
     user = {k: decode(v) for k, v in hps.items() if not k.startswith("sagemaker_")}
-    argv = [sys.executable if program.endswith(".py") else "/bin/sh", program, *to_cmd_args(user)]
+    argv = [ctx.python if program.endswith(".py") else "/bin/sh", program, *to_cmd_args(user)]
     env.update(script_mode_env(user, channels, program, submit, env.get("TRAINING_JOB_NAME")))
     run_, err = run_script(ctx, root, argv, env, workdir=f"{CONTAINER_ROOT}/code", timeout=timeout, log_dir=job_dir)
     return _finish(run_, err, f"the training script {program}", timeout)
