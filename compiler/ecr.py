@@ -65,6 +65,22 @@ def hostname(region: str) -> str:
     return host
 
 
+def known_regions() -> frozenset:
+    """Every region of every partition in botocore's endpoint data, memoized on disk per file."""
+    from .diskcache import cache_file, read_json, write_json
+
+    source = _endpoints_path()
+    stat = os.stat(source)
+    key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
+    path = cache_file("aws-regions.json")
+    memo = read_json(path)
+    if isinstance(memo, dict) and isinstance(memo.get(key), list):
+        return frozenset(memo[key])
+    regions = sorted({r for p in _endpoints()["partitions"] for r in p.get("regions", {})})
+    write_json(path, {key: regions})
+    return frozenset(regions)
+
+
 def _resolve_ecr_hostname(region: str) -> str:
     """``botocore.regions.EndpointResolver.construct_endpoint("ecr", region)["hostname"]``."""
     for partition in _endpoints()["partitions"]:

@@ -16,7 +16,9 @@ from .expressions import Unresolved, to_json
 from .graph import Graph, cycle_diagnostic, find_cycle
 from .manifest import Upload, code_uri, sourcedir_bytes
 from .model import Pipeline
+from .pipeline_values import check as check_pipeline_values
 from .resolve import Resolver
+from .steps.common import SHAPE_CODE
 
 DEFINITION_VERSION = "2020-12-01"
 
@@ -29,6 +31,7 @@ class StepContext:
         self.resolver = resolver
         self.uploads: dict = {}  # s3 uri -> Upload
         self.diagnostics: list = []
+        self.reported_once: set = set()  # YAML paths of pipeline-level values that already have a diagnostic
 
     def value(self, step, key_path: tuple, raw=None):
         """Resolve a step field (by its key path inside the step) into a literal or an expression."""
@@ -107,6 +110,9 @@ def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False):
     """-> (definition dict, uploads, graph, diagnostics), plus the origins if `with_origins`."""
     resolver = Resolver(pipeline)
     ctx = StepContext(pipeline, resolver)
+    values = check_pipeline_values(pipeline)  # pipeline.role/region/bucket: once, where written
+    ctx.diagnostics += values
+    ctx.reported_once.update(d.path for d in values)
     docs, origins = render_steps(pipeline, ctx)
     graph, gdiags = build_graph(pipeline, resolver, docs)
     diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags + literal_only_references(pipeline, resolver)
@@ -132,9 +138,6 @@ def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False):
     }
     uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
     return (definition, uploads, graph, [], origins) if with_origins else (definition, uploads, graph, [])
-
-
-SHAPE_CODE = "A001"  # request-shape findings, reported by steps/common.check_arguments
 
 
 def without_echoes(diags: list) -> list:

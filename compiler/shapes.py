@@ -178,13 +178,28 @@ def pipeline_limits() -> dict:
 
 
 # ---------------------------------------------------------------- helpers
-def _regex(pattern: str):
-    if pattern not in _REGEX:
+def compile_pattern(pattern: str, ascii_only: bool = False):
+    """botocore's (Java) `pattern` as a Python regex: compiled as is, else translated
+    (javaregex); None only if it cannot be translated. `ascii_only`: for ASCII text only."""
+    key = (pattern, ascii_only)
+    if key not in _REGEX:
         try:
-            _REGEX[pattern] = re.compile(pattern)
-        except re.error:  # Java-only syntax such as \p{L}: skip the check
-            _REGEX[pattern] = None
-    return _REGEX[pattern]
+            _REGEX[key] = re.compile(pattern)
+        except re.error:  # Java-only syntax (\p{L}, UTF-16 surrogate ranges): translated, not skipped
+            from .javaregex import translate
+
+            text = translate(pattern, ascii_only)
+            _REGEX[key] = re.compile(text) if text is not None else None
+    return _REGEX[key]
+
+
+def _allowed(pattern: str) -> str | None:
+    if "\\p{" not in pattern:
+        return None
+    from .javaregex import explain
+
+    words = explain(pattern)
+    return f"allowed characters: {words}" if words else None
 
 
 def _hint(name: str, candidates) -> str | None:
@@ -353,8 +368,9 @@ def _check_scalar(value, shape_name, path, label, issues):
             issues.append(ShapeIssue(path, f"{label} must be at least {shape['min']} characters long, got {n}"))
         elif "max" in shape and n > shape["max"]:
             issues.append(ShapeIssue(path, f"{label} must be at most {shape['max']} characters long, got {n}"))
-        elif "pattern" in shape and (rx := _regex(shape["pattern"])) is not None and not rx.fullmatch(value):
-            issues.append(ShapeIssue(path, f"{label} {_short(value)!r} does not match the pattern {shape['pattern']}"))
+        elif "pattern" in shape and (rx := compile_pattern(shape["pattern"], value.isascii())) is not None and not rx.fullmatch(value):
+            issues.append(ShapeIssue(path, f"{label} {_short(value)!r} does not match the pattern {shape['pattern']}",
+                                     _allowed(shape["pattern"])))
     elif kind in _INT + _FLOAT:
         if "min" in shape and value < shape["min"]:
             issues.append(ShapeIssue(path, f"{label} must be >= {shape['min']}, got {value}"))

@@ -119,9 +119,10 @@ def render(step, ctx) -> Rendered:
 
 def _image(step, ctx):
     from .. import images
+    from .images import retrieve
 
-    got = images.retrieve("clarify", ctx.pipeline.region, None, image_scope="processing")
-    if isinstance(got, str):
+    got = retrieve(ctx, "clarify", None, image_scope="processing")
+    if not isinstance(got, images.ImageError):
         return got
     ctx.error(step, ("check",), "I002", got.message, got.hint)
     return Unresolved("clarify")

@@ -26,6 +26,7 @@ from ..diagnostics import Diagnostic
 from ..expressions import Expr
 
 # Members of Create* requests that SageMaker Pipelines fills in itself (stepkinds holds them per kind).
+SHAPE_CODE = "A001"  # botocore's request shape
 PIPELINE_FILLED = frozenset({
     "ProcessingJobName", "TrainingJobName", "TransformJobName", "HyperParameterTuningJobName", "ModelName",
 })
@@ -147,12 +148,16 @@ def add_retry(step, doc: dict, ctx) -> None:
 def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
                     skip_required: frozenset = PIPELINE_FILLED, pinned: dict | None = None) -> dict:
     """Validate Arguments against the botocore request shape; map issues back to YAML paths."""
-    from .. import shapes
+    from .. import service_rules, shapes
 
     coerced, issues = shapes.check_request(operation, arguments, expr_type=ctx.resolver.expr_type,
                                            skip_required=skip_required)
-    pinned = pinned or {}
-    for issue in issues:
+    found = {tuple(i.path) for i in issues}  # botocore's finding wins: one mistake, one diagnostic
+    checks = [(i, SHAPE_CODE) for i in issues]
+    checks += [(i, service_rules.SERVICE_CODE) for i in service_rules.check(operation, arguments)
+               if tuple(i.path) not in found]
+    pinned = {**_pipeline_members(arguments, ctx.pipeline), **(pinned or {})}
+    for issue, code in checks:
         ipath = tuple(issue.path)
         yaml_path = step.path
         for n in range(len(ipath), -1, -1):
@@ -162,10 +167,31 @@ def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
             if ipath[:n] in origins:
                 yaml_path = step.path + _deepest(step.fields, tuple(origins[ipath[:n]]), ipath[n:])
                 break
+        if yaml_path[:1] == ("pipeline",):  # a pipeline-level value: reported once, where it is written
+            if yaml_path in ctx.reported_once:
+                continue
+            ctx.reported_once.add(yaml_path)
         where = ".".join(str(p) for p in ipath)
         msg = issue.message if not where or where in issue.message else f"{issue.message} (at {operation} {where})"
-        ctx.diagnostics.append(Diagnostic("A001", msg, path=yaml_path, hint=issue.hint))
+        ctx.diagnostics.append(Diagnostic(code, msg, path=yaml_path, hint=issue.hint))
     return coerced
+
+
+# Request members filled from a pipeline-level value: (member path, pipeline key).
+PIPELINE_MEMBERS = ((("RoleArn",), "role"), (("ExecutionRoleArn",), "role"),
+                    (("TrainingJobDefinition", "RoleArn"), "role"))
+
+
+def _pipeline_members(arguments: dict, pipeline) -> dict:
+    """Arguments paths holding `pipeline.role` (etc.) -> where that value is written."""
+    out = {}
+    for path, key in PIPELINE_MEMBERS:
+        node = arguments
+        for k in path:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is not None and node == getattr(pipeline, key):
+            out[path] = ("pipeline", key)
+    return out
 
 
 def _deepest(fields: dict, base: tuple, rest: tuple) -> tuple:

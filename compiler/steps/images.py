@@ -20,10 +20,28 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
         instance = None
     from .. import images
 
-    got = images.retrieve(framework, ctx.pipeline.region, version, instance_type=instance,
-                          py_version=step.get("py_version"), image_scope=scope)
-    if isinstance(got, str):
+    got = retrieve(ctx, framework, version, instance_type=instance, py_version=step.get("py_version"),
+                   image_scope=scope)
+    if not isinstance(got, images.ImageError):
         return got, (framework_key,)
     key = version_key if version is not None and framework in images.frameworks() else framework_key
     ctx.error(step, (key,), "I002", got.message, got.hint)
     return Unresolved(f"{framework}:{version}"), (framework_key,)
+
+
+STAND_IN_REGION = "us-east-1"
+
+
+def retrieve(ctx, framework: str, version=None, **kwargs):
+    """images.retrieve in the pipeline's region -> URI, or ImageError to report. When that region is
+    unknown (reported once, at pipeline.region), framework and version are still checked (in
+    us-east-1) and the URI is Unresolved: no step repeats the region mistake."""
+    from .. import images
+    from ..pipeline_values import region_is_known
+
+    region = ctx.pipeline.region
+    known = region_is_known(region)
+    got = images.retrieve(framework, region if known else STAND_IN_REGION, version, **kwargs)
+    if isinstance(got, str) and not known:
+        return Unresolved(f"{framework}:{version}" if version else framework)
+    return got

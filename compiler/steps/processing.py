@@ -75,11 +75,13 @@ def _input(step, ctx, name, spec, i, origins) -> dict:
         ctx.error(step, ("inputs", name, "source"), "K003", f"input '{name}' source must be an s3:// URI or a ${{...}} reference",
                   "upload local data first (for local runs, see pipeline.local.data)")
     origins[("ProcessingInputs", i)] = ("inputs", name)
+    origins[("ProcessingInputs", i, "S3Input", "LocalPath")] = ("inputs", name, "destination")
     return _s3_input(name, source, spec["destination"], spec)
 
 
 def _output(step, ctx, name, spec, i, origins) -> dict:
     origins[("ProcessingOutputConfig", "Outputs", i)] = ("outputs", name)
+    origins[("ProcessingOutputConfig", "Outputs", i, "S3Output", "LocalPath")] = ("outputs", name, "source")
     if spec.get("destination") is not None:
         dest = ctx.value(step, ("outputs", name, "destination"))
     else:

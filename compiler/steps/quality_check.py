@@ -59,9 +59,10 @@ def render(step, ctx) -> Rendered:
 
 def _image(step, ctx):
     from .. import images
+    from .images import retrieve
 
-    got = images.retrieve("model-monitor", ctx.pipeline.region, None, image_scope="monitoring")
-    if isinstance(got, str):
+    got = retrieve(ctx, "model-monitor", None, image_scope="monitoring")
+    if not isinstance(got, images.ImageError):
         return got
     ctx.error(step, ("check",), "I002", got.message, got.hint)
     return Unresolved("model-monitor")

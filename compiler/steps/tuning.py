@@ -8,9 +8,11 @@ from .training import default_output_path, job_definition
 
 RANGE_KEYS = {"continuous": "ContinuousParameterRanges", "integer": "IntegerParameterRanges",
               "categorical": "CategoricalParameterRanges"}
+BOUND_KEYS = (("MinValue", "min"), ("MaxValue", "max"), ("Values", "values"), ("ScalingType", "scaling"))
 
 
-def _ranges(step, ctx) -> dict:
+def _ranges(step, ctx, origins: dict) -> dict:
+    """-> ParameterRanges; `origins` gets each range bound's YAML place."""
     out: dict = {}
     for name, spec in step.get("parameter_ranges").items():
         path = ("parameter_ranges", name)
@@ -28,7 +30,11 @@ def _ranges(step, ctx) -> dict:
                 ctx.error(step, path + ("min",), "U003", f"range '{name}': min {spec['min']} is greater than max {spec['max']}")
             item = {"Name": name, "MinValue": str(spec["min"]), "MaxValue": str(spec["max"]),
                     "ScalingType": spec.get("scaling", "Auto")}
-        out.setdefault(RANGE_KEYS[kind], []).append(item)
+        items = out.setdefault(RANGE_KEYS[kind], [])
+        at = ("HyperParameterTuningJobConfig", "ParameterRanges", RANGE_KEYS[kind], len(items))
+        origins[at] = path
+        origins.update({at + (member,): path + (key,) for member, key in BOUND_KEYS if key in spec})
+        items.append(item)
         if name in (step.get("hyperparameters") or {}):
             ctx.error(step, path, "U004", f"'{name}' is both a static hyperparameter and a tuned range",
                       "remove it from `hyperparameters:`")
@@ -49,8 +55,9 @@ def render(step, ctx) -> Rendered:
                            "MaxParallelTrainingJobs": ctx.value(step, ("max_parallel_jobs",))},
         "TrainingJobEarlyStoppingType": step.get("early_stopping", "Off"),
         "HyperParameterTuningJobObjective": {"Type": step.get("objective")["type"], "MetricName": metric},
-        "ParameterRanges": _ranges(step, ctx),
     }
+    range_origins: dict = {}
+    config["ParameterRanges"] = _ranges(step, ctx, range_origins)
     # A tuning job's own resource member (as the SDK's HyperparameterTuner writes it); it also
     # takes InstanceConfigs, which ResourceConfig in a TrainingJobDefinition does not.
     definition["HyperParameterTuningResourceConfig"] = definition.pop("ResourceConfig")
@@ -60,7 +67,7 @@ def render(step, ctx) -> Rendered:
     shifted = {("TrainingJobDefinition",) + k: v for k, v in origins.items()}
     shifted.update({("HyperParameterTuningJobConfig", "ResourceLimits", "MaxNumberOfTrainingJobs"): ("max_jobs",),
                     ("HyperParameterTuningJobConfig", "ResourceLimits", "MaxParallelTrainingJobs"): ("max_parallel_jobs",),
-                    ("HyperParameterTuningJobConfig", "ParameterRanges"): ("parameter_ranges",)})
+                    ("HyperParameterTuningJobConfig", "ParameterRanges"): ("parameter_ranges",), **range_origins})
     return Rendered(args, shifted)
 
 
