@@ -4,18 +4,21 @@ step properties (checked against botocore's Describe* shapes) and property files
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import stepkinds
 from .diagnostics import Diagnostic, did_you_mean
 from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Malformed, Param, Ref,
                           StepProperty, Unresolved, parse_interpolated)
 from .model import Pipeline
+from .slips import reference_hint, step_files_hint, unbraced_reference
 
 # yaml type -> Describe* operation, from the step-kind table
 DESCRIBE = {k.yaml_type: k.describe for k in stepkinds.KINDS if k.describe}
 LEAF_TYPES = {"string": "String", "timestamp": "String", "integer": "Integer", "long": "Integer",
               "float": "Float", "double": "Float", "boolean": "Boolean"}
 _NAME = re.compile(r"[A-Za-z0-9_\-]+")
+SDK_PROPERTIES = "properties."
 
 
 class Resolver:
@@ -33,6 +36,10 @@ class Resolver:
         if not isinstance(raw, str) or "${" not in raw:
             if isinstance(raw, str) and "$${" in raw:
                 return raw.replace("$${", "${")
+            if (slip := unbraced_reference(raw)) is not None:
+                self._err("R013", f"'{slip[1]}' is not a reference: references are written ${{...}}", path,
+                          slip[0], f"write {slip[2]}")
+                return Unresolved(raw[:40])
             return raw
         parts = parse_interpolated(raw)
         out, failed = [], False
@@ -61,9 +68,11 @@ class Resolver:
         handler = {"params": self._param, "parameters": self._param, "execution": self._execution,
                    "steps": self._step, "files": self._file}.get(head)
         if handler is None or not rest:
-            hint = did_you_mean(head, ("params", "execution", "steps", "files")) if handler is None else None
-            self._err("R001", f"unknown reference '{text}'", path, ref.offset,
-                      (hint + " " if hint else "") + "references start with params., execution., steps. or files.")
+            slip = reference_hint(text)
+            hint = slip or (did_you_mean(head, ("params", "execution", "steps", "files")) if handler is None else None)
+            if not (slip and not rest):  # a bare word (True, None) is a value slip, not a reference
+                hint = (hint + " " if hint else "") + "references start with params., execution., steps. or files."
+            self._err("R001", f"unknown reference '{text}'", path, ref.offset, hint)
             return None
         return handler(rest, Ref(text, ref.offset + len(head) + 1), path, step)
 
@@ -111,6 +120,12 @@ class Resolver:
 
     def _file(self, rest, ref, path, step):
         name, _, json_path = rest.partition(".")
+        if "[" in name and name.split("[", 1)[0] in self.pipeline.property_files:  # files.R['a']['b']
+            base, brackets = name.split("[", 1)
+            dotted = ".".join(re.findall(r"""\[\s*['"]?([^'"\]]+)['"]?\s*\]""", "[" + brackets) + [json_path] * bool(json_path))
+            self._err("R005", f"'files.{base}' needs a dotted JSON path after the file name", path,
+                      ref.offset + len(base), f"write files.{base}.{dotted}")
+            return None
         pf = self.pipeline.property_files.get(name)
         if pf is None:
             self._err("R004", f"unknown property file '{name}'", path, ref.offset,
@@ -135,8 +150,14 @@ class Resolver:
             self._err("R007", f"step '{name}' refers to its own properties", path, ref.offset,
                       "a step's properties exist only after it has run")
             return None
+        if prop.startswith(SDK_PROPERTIES):  # the SDK's step.properties.X: the same path
+            prop, ref = prop[len(SDK_PROPERTIES):], Ref(ref.text, ref.offset + len(SDK_PROPERTIES))
         if not prop:
             self._err("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset + len(name))
+            return None
+        if (hint := step_files_hint(name, prop)) is not None:
+            self._err("R016", f"'{prop.partition('.')[0]}' is not a property of step '{name}'", path,
+                      ref.offset + len(name) + 1, hint)
             return None
         expr = self._property(target, prop, ref, path)
         if expr is not None:
@@ -156,6 +177,15 @@ class Resolver:
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}
+            if outputs is None:  # e.g. a training step: its artifact is an alias (model_data)
+                self._err("R010", f"{ttype} step '{target.name}' has no named outputs", path, off,
+                          _alias_hint(target, kind))
+                return None
+            if not out and outputs.declared:
+                self._err("R009", f"'steps.{target.name}.outputs' needs an output name", path, off,
+                          "one of: " + ", ".join(f"steps.{target.name}.outputs.{o}" for o in declared)
+                          if declared else "declare it under the step's `outputs:`")
+                return None
             if outputs is not None and not outputs.declared:
                 prop = outputs.path.format(name=out)
             elif out not in declared:
@@ -181,6 +211,10 @@ class Resolver:
             return None
         from . import shapes
 
+        if outputs is not None and outputs.declared:
+            prop = self._raw_output(target, outputs, prop, path, off)
+            if prop is None:
+                return None
         leaf, issue = shapes.property_type(op, prop)
         if issue is not None:
             self._err("R011", f"{issue.message}", path, off + _valid_prefix(op, prop), issue.hint)
@@ -192,6 +226,29 @@ class Resolver:
             return None
         self._prop_cache[f"{target.name}.{prop}"] = ptype
         return StepProperty(target.name, prop, ptype)
+
+    def _raw_output(self, target, outputs, prop, path, off) -> str | None:
+        """A raw property path through the outputs (ProcessingOutputConfig.Outputs['train']...)
+        names an output the step declares: -> the path (quoted as SageMaker writes it), or None
+        after reporting an output the step does not declare."""
+        m = _output_pattern(outputs.path).match(prop)
+        if m is None:
+            return prop
+        declared = list(target.get("outputs") or {})
+        group = "name" if m.group("name") is not None else "name2"
+        name, index = m.group(group), m.group("index")
+        if name is not None and name not in declared:
+            self._err("R009", f"step '{target.name}' has no output '{name}'", path, off + m.start(group),
+                      did_you_mean(name, declared) or ("declared: " + ", ".join(declared) if declared
+                                                       else "declare it under the step's `outputs:`"))
+            return None
+        if index is not None and int(index) >= len(declared):
+            self._err("R009", f"step '{target.name}' has {len(declared)} outputs; index {index} is out of range",
+                      path, off + m.start("index"),
+                      "name it instead: " + ", ".join(f"steps.{target.name}.outputs.{o}" for o in declared)
+                      if declared else "declare it under the step's `outputs:`")
+            return None
+        return prop if name is None else f"{prop[:m.start()]}{m.group(0).split('[')[0]}['{name}']{prop[m.end():]}"
 
     def _use(self, step, target, path):
         if step is not None:
@@ -231,6 +288,22 @@ def _members_hint(operation: str, prop: str, leaf: str) -> str:
     members = list(shape.get("members", {}))
     shown = ", ".join(f"{prop}.{m}" for m in members[:4]) + (", ..." if len(members) > 4 else "")
     return f"reference one of its members: {shown}"
+
+
+@lru_cache(maxsize=None)
+def _output_pattern(template: str):
+    """ "ProcessingOutputConfig.Outputs['{name}'].S3Output.S3Uri" -> a regex for its list item, by
+    name ('x' or "x") or by index."""
+    head = template.split("{name}")[0].rstrip("'\"")
+    assert head.endswith("["), template
+    return re.compile(re.escape(head) + r"""(?:'(?P<name>[^']*)'|"(?P<name2>[^"]*)"|(?P<index>\d+))\]""")
+
+
+def _alias_hint(target, kind) -> str:
+    aliases = [f"steps.{target.name}.{short}" for short, _ in kind.aliases]
+    if aliases:
+        return "read " + " or ".join(aliases) + (" (its model artifact)" if "model_data" in dict(kind.aliases) else "")
+    return f"e.g. steps.{target.name}.{kind.example}"
 
 
 def _example(step_type: str) -> str:

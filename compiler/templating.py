@@ -96,7 +96,10 @@ def _template_error(exc: Exception, text: str, path: tuple, variables: dict) -> 
         name = m.group(1)
         use = re.search(r"(\{\{|\{%)[^}]*?\b" + re.escape(name) + r"\b", text)
         offset = use.end() - len(name) if use else first
-        hint = did_you_mean(name, variables) or "define it under `vars:`, or pass --var NAME=VALUE / --vars-file"
+        from .slips import template_hint
+
+        hint = (did_you_mean(name, variables) or template_hint(text, name)
+                or "define it under `vars:`, or pass --var NAME=VALUE / --vars-file")
         return Diagnostic("T001", f"undefined template variable '{name}'", path=path, hint=hint, offset=offset)
     if isinstance(exc, TemplateError):
         return Diagnostic("T002", f"template error: {message}", path=path, offset=first,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..expressions import (COMPARISONS, And, Compare, ConditionSyntaxError, Expr, InList, Not, Or, Ref,
                            parse_condition)
+from ..slips import condition_hint
 from .common import Rendered
 
 NUMERIC = ("Integer", "Float")
@@ -15,8 +16,9 @@ def render(step, ctx) -> Rendered:
     try:
         tree = parse_condition(step.get("if"))
     except ConditionSyntaxError as exc:
-        ctx.resolver.error("C010", f"condition syntax: {exc.message}", step.path + path, exc.offset,
-                          exc.hint or "e.g. files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold")
+        hint = (condition_hint(step.get("if"), exc.offset) or exc.hint
+                or "e.g. files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold")
+        ctx.resolver.error("C010", f"condition syntax: {exc.message}", step.path + path, exc.offset, hint)
         tree = None
     if tree is not None:
         build = _Builder(step, ctx)

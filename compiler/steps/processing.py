@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from posixpath import basename
+from posixpath import basename, normpath
 
 from ..expressions import ExecutionVariable, Join
 from .common import Rendered, is_expr
@@ -53,12 +53,33 @@ def render(step, ctx) -> Rendered:
         origins[("Environment",)] = ("environment",)
     out = Rendered(args, origins)
     files = step.get("property_files") or {}
+    for fname, spec in files.items():
+        _check_property_file_path(step, ctx, fname, spec)
     if files:
         out.members["PropertyFiles"] = [{"PropertyFileName": n, "OutputName": f["output"], "FilePath": f["path"]}
                                         for n, f in files.items()]
         out.member_origins[("PropertyFiles",)] = ("property_files",)
         out.member_origins.update({("PropertyFiles", i): ("property_files", n) for i, n in enumerate(files)})
     return out
+
+
+def _check_property_file_path(step, ctx, fname: str, spec: dict) -> None:
+    """A property file's path is relative to its output's folder (SageMaker joins the two):
+    not absolute, not leaving that folder."""
+    path = spec.get("path")
+    if not isinstance(path, str):
+        return
+    source = ((step.get("outputs") or {}).get(spec.get("output")) or {}).get("source")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if not path.startswith("/") and parts and not normpath(path).startswith(".."):
+        return
+    inside = None
+    if isinstance(source, str) and path.startswith(source.rstrip("/") + "/"):
+        inside = path[len(source.rstrip("/")) + 1:]
+    where = f"output '{spec.get('output')}'" + (f" ({source})" if isinstance(source, str) else "")
+    ctx.error(step, ("property_files", fname, "path"), "K004",
+              f"property file '{fname}' path '{path}' is not relative to {where}",
+              f"path: {inside}" if inside else f"a path inside the output's folder, e.g. path: {parts[-1] if parts else 'report.json'}")
 
 
 def _s3_input(name, uri, local_path, spec) -> dict:

@@ -231,10 +231,21 @@ def test_validate_locates_a_mistake_at_the_end_of_a_12000_character_string_quick
         where = (10, 14 + len(quote) + 12000 + 2 + len("params."))
     path = tmp_path / "long.yaml"
     path.write_text(HEAD + f"  Stop:\n    type: fail\n    message: {value}\n", encoding="utf-8")
-    runner.invoke(app, ["validate", str(path)])  # imports and caches warm
-    start = time.perf_counter()
-    res = runner.invoke(app, ["validate", str(path)])
-    elapsed = time.perf_counter() - start
+    short = tmp_path / "short.yaml"
+    short.write_text(HEAD + "  Stop:\n    type: fail\n    message: x${params.Nope}\n", encoding="utf-8")
+    runner.invoke(app, ["validate", str(short)])  # imports and caches warm
+
+    def best_of_three(file):
+        times = []
+        for _ in range(3):  # the best of three: the machine is shared, a single run can stall
+            start = time.perf_counter()
+            res = runner.invoke(app, ["validate", str(file)])
+            times.append(time.perf_counter() - start)
+        return min(times), res
+
+    elapsed, res = best_of_three(path)
+    baseline, _ = best_of_three(short)
     assert res.exit_code == 1
     assert f"long.yaml:{where[0]}:{where[1]}: unknown parameter 'Nope' [R002]" in res.output
     assert elapsed < 0.5, f"{elapsed:.2f} s"
+    assert elapsed - baseline < 0.2, f"{elapsed:.2f} s against {baseline:.2f} s for a short string"
