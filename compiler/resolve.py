@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic, did_you_mean
 from .expressions import (EXECUTION_VARIABLES, ExecutionVariable, Expr, Join, JsonGet, Malformed, Param, Ref,
                           StepProperty, Unresolved, parse_interpolated)
 from .model import Pipeline
-from .slips import reference_hint, step_files_hint, unbraced_reference
+from .slips import bracket_output, output_hint, reference_hint, step_files_hint, unbraced_reference
 
 # yaml type -> Describe* operation, from the step-kind table
 DESCRIBE = {k.yaml_type: k.describe for k in stepkinds.KINDS if k.describe}
@@ -174,6 +174,10 @@ class Resolver:
             if isinstance(expr, StepProperty):
                 self._prop_cache[f"{target.name}.{expr.path}"] = expr.type
             return expr
+        if prop.startswith("outputs[") and (dotted := bracket_output(prop)) is not None:  # outputs['train']
+            self._err("R009", f"outputs are named with a dot, not {prop[len('outputs'):].split(']')[0]}]", path,
+                      off + len("outputs"), f"write steps.{target.name}.{dotted}")
+            return None
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}
@@ -190,7 +194,8 @@ class Resolver:
                 prop = outputs.path.format(name=out)
             elif out not in declared:
                 self._err("R009", f"step '{target.name}' has no output '{out}'", path, off + len("outputs."),
-                          did_you_mean(out, declared) or "declare it under the step's `outputs:`")
+                          output_hint(target.name, out, declared) or did_you_mean(out, declared)
+                          or "declare it under the step's `outputs:`")
                 return None
             elif outputs is not None and outputs.typed:
                 return StepProperty(target.name, outputs.path.format(name=out), declared[out])

@@ -46,6 +46,8 @@ def condition_hint(text: str, offset: int) -> str | None:
     word = re.match(r"[A-Za-z_]+", text[offset:])
     if word and word.group(0) in WORDS:
         return f"write `{WORDS[word.group(0)]}`, not `{word.group(0)}`"
+    if text.startswith("(", offset) and re.search(r"\bin\s*$", text[:offset]):
+        return "a list is written in brackets: in ['a', 'b']"
     if text.startswith("{{", offset) or text.startswith("${{", offset):
         inner = text[offset:].lstrip("${ ").split("}}", 1)[0].strip()
         return f"`{{{{ }}}}` is a compile-time template; in a condition write {inner or 'params.NAME'} as it is"
@@ -98,3 +100,17 @@ def unbraced_reference(text: str):
         return None
     ref = m.group("bare") or m.group("braced")
     return m.start(), m.group(0), f"${{{ref}}}"
+
+
+def bracket_output(prop: str) -> str | None:
+    """`outputs['train']` (Python's item syntax) -> `outputs.train`."""
+    m = re.match(r"""outputs\[\s*['"]?([\w\-]+)['"]?\s*\](.*)""", prop)
+    return f"outputs.{m.group(1)}{m.group(2)}" if m else None
+
+
+def output_hint(step: str, out: str, declared) -> str | None:
+    """`outputs.train.S3Uri` / `outputs.train.S3Output.S3Uri`: the named output already is the S3 URI."""
+    head = out.split(".", 1)[0]
+    if head != out and head in declared:
+        return f"steps.{step}.outputs.{head} already is the output's S3 URI; write it without '.{out.split('.', 1)[1]}'"
+    return None

@@ -134,3 +134,18 @@ def test_slips_are_errors_with_hints_through_the_cli(tmp_path):
     res = runner.invoke(app, ["validate", str(path)])
     assert res.exit_code == 1
     assert "p.yaml:23:23: '$params.Data' is not a reference" in res.output and "write ${params.Data}" in res.output
+
+
+@pytest.mark.parametrize("source, hint", [
+    ("${steps.Prep.outputs['train']}", "write steps.Prep.outputs.train"),
+    ("${steps.Prep.outputs.train.S3Uri}", "steps.Prep.outputs.train already is the output's S3 URI"),
+    ("${steps.Prep.outputs.train.S3Output.S3Uri}", "write it without '.S3Output.S3Uri'"),
+])
+def test_output_spellings_from_python_and_the_sdk(source, hint):
+    [diag] = _compile(source).diagnostics
+    assert diag.code == "R009" and hint in diag.hint
+
+
+def test_a_tuple_after_in_is_a_list_slip():
+    text = "params.Mode in ('a', 'b')"
+    assert slips.condition_hint(text, text.index("(")) == "a list is written in brackets: in ['a', 'b']"
