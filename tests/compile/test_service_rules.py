@@ -230,22 +230,22 @@ def test_validate_locates_a_mistake_at_the_end_of_a_12000_character_string_quick
         value = quote + body + "${params.Nope}" + quote
         where = (10, 14 + len(quote) + 12000 + 2 + len("params."))
     path = tmp_path / "long.yaml"
-    path.write_text(HEAD + f"  Stop:\n    type: fail\n    message: {value}\n", encoding="utf-8")
-    short = tmp_path / "short.yaml"
-    short.write_text(HEAD + "  Stop:\n    type: fail\n    message: x${params.Nope}\n", encoding="utf-8")
-    runner.invoke(app, ["validate", str(short)])  # imports and caches warm
+    text = HEAD + f"  Stop:\n    type: fail\n    message: {value}\n"
+    path.write_text(text, encoding="utf-8")
+    runner.invoke(app, ["validate", str(path)])  # imports and caches warm
 
-    def best_of_three(file):
+    def best_of_three(run):
         times = []
         for _ in range(3):  # the best of three: the machine is shared, a single run can stall
             start = time.perf_counter()
-            res = runner.invoke(app, ["validate", str(file)])
+            out = run()
             times.append(time.perf_counter() - start)
-        return min(times), res
+        return min(times), out
 
-    elapsed, res = best_of_three(path)
-    baseline, _ = best_of_three(short)
+    elapsed, res = best_of_three(lambda: runner.invoke(app, ["validate", str(path)]))
     assert res.exit_code == 1
     assert f"long.yaml:{where[0]}:{where[1]}: unknown parameter 'Nope' [R002]" in res.output
-    assert elapsed < 0.5, f"{elapsed:.2f} s"
-    assert elapsed - baseline < 0.2, f"{elapsed:.2f} s against {baseline:.2f} s for a short string"
+    assert elapsed < 1.0, f"validate: {elapsed:.2f} s"  # ~0.2 s on a quiet machine, CLI included
+    compiled, out = best_of_three(lambda: compile_text(text, "long.yaml"))
+    assert [d.code for d in out.diagnostics] == ["R002"]
+    assert compiled < 0.25, f"compile: {compiled:.3f} s"  # ~3 ms: locating is linear
