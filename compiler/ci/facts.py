@@ -14,13 +14,15 @@ class PipelineFacts(NamedTuple):
     schedule_roles: tuple  # role ARNs EventBridge Scheduler assumes (default: the pipeline role)
     model_package_groups: tuple
     has_schedules: bool
+    notification_topics: tuple = ()  # SNS topic ARNs of pipeline.notifications (EventBridge rules publish to them)
 
 
 def facts_from_result(file: str, res) -> PipelineFacts:
     pipe = res.pipeline
     sched_roles = sorted({s.role or pipe.role for s in (pipe.schedules or {}).values()})
+    topics = sorted({t for n in (pipe.notifications or {}).values() for t in n.topics})
     return PipelineFacts(file, pipe.name, pipe.region, pipe.bucket, pipe.role, tuple(sched_roles),
-                         tuple(register_groups(res.definition)), bool(pipe.schedules))
+                         tuple(register_groups(res.definition)), bool(pipe.schedules), tuple(topics))
 
 
 def register_groups(definition: dict) -> list:

@@ -6,7 +6,8 @@ which mlpc command needs it. `ACCOUNT` in a resource is the account the template
 
 - validate: `mlpc validate`, `mlpc diff --against deployed` (reads only).
 - deploy: `mlpc upsert FILE --start --wait`, `mlpc models list` (writes the pipeline, its code
-  objects under s3://BUCKET/PIPELINE/, its schedule group; passes the pipeline role only).
+  objects and deploy record under s3://BUCKET/PIPELINE/, its schedule group, its notification rules,
+  its model package groups tagged for `mlpc delete`; passes the pipeline role only).
 """
 
 from __future__ import annotations
@@ -40,6 +41,22 @@ def read_statements(f: PipelineFacts) -> list:
          "Resource": [f"arn:aws:scheduler:{f.region}:{ACCOUNT}:schedule/{group}/*"]},
         # ListSchedules has no resource-level permissions
         {"Sid": "ListSchedules", "Effect": "Allow", "Action": ["scheduler:ListSchedules"], "Resource": ["*"]},
+    ] + (_read_rules(f) if f.notification_topics else [])
+
+
+def _rules_arn(f: PipelineFacts) -> str:
+    from ..notify import list_prefix
+
+    return f"arn:aws:events:{f.region}:{ACCOUNT}:rule/{list_prefix(f.name)}*"
+
+
+def _read_rules(f: PipelineFacts) -> list:
+    """The notification rules are found by name prefix and confirmed by their mlpc:pipeline tag."""
+    return [
+        # ListRules has no resource-level permissions
+        {"Sid": "ListRules", "Effect": "Allow", "Action": ["events:ListRules"], "Resource": ["*"]},
+        {"Sid": "ReadRules", "Effect": "Allow", "Action": ["events:ListTagsForResource", "events:ListTargetsByRule"],
+         "Resource": [_rules_arn(f)]},
     ]
 
 
@@ -59,7 +76,8 @@ def deploy_statements(f: PipelineFacts) -> list:
          "Resource": [f"arn:aws:s3:::{f.bucket}"]},
         {"Sid": "CodeObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
          "Resource": [f"arn:aws:s3:::{f.bucket}/{f.name}/*"]},
-        {"Sid": "WriteScheduleGroup", "Effect": "Allow", "Action": ["scheduler:CreateScheduleGroup"],
+        # created with the mlpc:pipeline / mlpc:bucket tags (tag-on-create needs TagResource)
+        {"Sid": "WriteScheduleGroup", "Effect": "Allow", "Action": ["scheduler:CreateScheduleGroup", "scheduler:TagResource"],
          "Resource": [f"arn:aws:scheduler:{f.region}:{ACCOUNT}:schedule-group/{group}"]},
         {"Sid": "WriteSchedules", "Effect": "Allow",
          "Action": ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"],
@@ -77,8 +95,21 @@ def deploy_statements(f: PipelineFacts) -> list:
                     "Resource": [arn for g in f.model_package_groups for arn in (
                         f"arn:aws:sagemaker:{f.region}:{ACCOUNT}:model-package-group/{g}",
                         f"arn:aws:sagemaker:{f.region}:{ACCOUNT}:model-package/{g}/*")]})
-        out.append({"Sid": "ListModelPackages", "Effect": "Allow", "Action": ["sagemaker:ListModelPackages"],
+        # upsert creates a missing group tagged mlpc:pipeline / mlpc:bucket, or tags an untagged one
+        out.append({"Sid": "WriteModelPackageGroups", "Effect": "Allow",
+                    "Action": ["sagemaker:CreateModelPackageGroup", "sagemaker:AddTags", "sagemaker:ListTags"],
+                    "Resource": [f"arn:aws:sagemaker:{f.region}:{ACCOUNT}:model-package-group/{g}"
+                                 for g in f.model_package_groups]})
+        out.append({"Sid": "ListModelPackages", "Effect": "Allow",
+                    "Action": ["sagemaker:ListModelPackages", "sagemaker:ListModelPackageGroups"],
                     "Resource": ["*"]})  # no resource-level permissions
+    if f.notification_topics:
+        out.append({"Sid": "WriteRules", "Effect": "Allow",
+                    "Action": ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule",
+                               "events:TagResource"], "Resource": [_rules_arn(f)]})
+        out.append({"Sid": "TopicPolicies", "Effect": "Allow",
+                    "Action": ["sns:GetTopicAttributes", "sns:SetTopicAttributes"],
+                    "Resource": list(f.notification_topics)})
     return out
 
 

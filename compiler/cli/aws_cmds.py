@@ -143,20 +143,14 @@ def delete(
         plan = plan_delete(aws, name, definition, bucket, model_packages, artifacts, tuple(include_input or ()), ci)
     if plan.empty:
         typer.echo(f"nothing to delete for {name}")
-        if (model_packages or artifacts) and definition is None and not plan.pipeline_arn:
-            typer.echo("note: the pipeline is gone, so its model package groups and bucket are unknown; "
-                       "pass the pipeline FILE to find them", err=True)
+        _print_left(plan)
         return
     if plan.running and not stop_executions:
         ids = " ".join(a.rsplit("/", 1)[-1] for a in plan.running)
         fail(f"pipeline '{name}' has {len(plan.running)} running execution(s): {ids}; nothing was deleted",
              f"wait for them, stop them (mlpc stop {name} EXECUTION_ID), or pass --stop-executions")
     typer.echo("will delete:\n" + "\n".join(f"  {line}" for line in describe_delete(plan)))
-    if (model_packages or artifacts) and definition is None and not plan.pipeline_arn:
-        typer.echo("note: the pipeline is gone, so its model package groups and bucket are unknown; "
-                   "pass the pipeline FILE to find them", err=True)
-    elif artifacts and not plan.bucket:
-        typer.echo("note: no bucket known for the artifacts; pass the pipeline FILE to delete them", err=True)
+    _print_left(plan)
     if not yes and not typer.confirm("Delete these?", default=False):
         typer.echo("aborted: nothing was deleted", err=True)
         raise typer.Exit(1)
@@ -166,7 +160,15 @@ def delete(
     extra = (f", {done['stopped']} execution(s) stopped" if done["stopped"] else "") + \
         (", CI stack deleted" if done["ci_stack"] else "")
     typer.echo(f"deleted: pipeline {'yes' if done['pipeline'] else 'already gone'}, {done['schedules']} schedule(s), {rules}"
-               f"{done['model_packages']} model package version(s), {done['objects']} S3 object(s){extra}")
+               f"{done['model_packages']} model package version(s) in {len(plan.packages)} group(s), "
+               f"{done['objects']} S3 object(s){extra}")
+
+
+def _print_left(plan) -> None:
+    if plan.left:
+        typer.echo("left in place:\n" + "\n".join(f"  {line}" for line in plan.left))
+    for note in plan.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command()

@@ -39,7 +39,7 @@ def upsert(
 
     Example: [bold]mlpc upsert pipelines/breast-cancer.yaml --start --wait --param TrainingInstanceType=ml.m5.2xlarge[/bold]
     """
-    from ..deploy import notifications, pipelines, schedules
+    from ..deploy import notifications, ownership, pipelines, schedules
     from ..deploy.git import source_commit
 
     if (wait or param) and not start:
@@ -64,12 +64,13 @@ def upsert(
             splan = schedules.plan_schedules(aws.scheduler, pipe, role or pipe.role, deployed_arn,
                                              override=schedule_role)
             nplan = notifications.plan_notifications(aws, pipe, res.definition, deployed_arn)
-            plans.append((res, plan, splan, nplan))
+            oplan = ownership.plan_ownership(aws, res)
+            plans.append((res, plan, splan, nplan, oplan))
         if dry_run:
             _print_dry_run(plans, format)
             return
-        reports = [_apply(clients[res.pipeline.region], res, plan, splan, nplan, start, values[res.file],
-                          commits[res.file]) for res, plan, splan, nplan in plans]
+        reports = [_apply(clients[res.pipeline.region], res, plans_, start, values[res.file], commits[res.file])
+                   for res, *plans_ in plans]
     _print_reports(reports, format)
     started = [r for r in reports if r["execution"]]
     if wait and started:
@@ -78,10 +79,12 @@ def upsert(
         aws_support.wait_and_exit(clients[started[0]["region"]], [r["execution"] for r in started], poll, timeout)
 
 
-def _apply(aws, res, plan, splan, nplan, start: bool, values: dict, commit: tuple) -> dict:
-    from ..deploy import executions, notifications, pipelines, schedules
+def _apply(aws, res, plans: list, start: bool, values: dict, commit: tuple) -> dict:
+    from ..deploy import executions, notifications, ownership, pipelines, schedules
 
     pipe = res.pipeline
+    plan, splan, nplan, oplan = plans
+    ownership.apply_ownership(aws, oplan)  # before the pipeline: what exists is findable without it
     arn = pipelines.apply_upsert(aws, plan, res)
     schedules.apply_schedules(aws.scheduler, splan, arn)
     notifications.apply_notifications(aws, pipe.name, nplan, arn)
@@ -97,27 +100,28 @@ def _apply(aws, res, plan, splan, nplan, start: bool, values: dict, commit: tupl
             "schedules": {"created": list(splan.create), "updated": list(splan.update), "deleted": list(splan.delete)},
             "notifications": {"created": list(nplan.create), "updated": list(nplan.update),
                               "deleted": list(nplan.delete)},
+            "model_package_groups": {"created": list(oplan.create), "tagged": [g for g, _ in oplan.adopt]},
             "execution": exec_arn, "parameters": values}
 
 
-def _plan_lines(plan, splan, nplan) -> list:
-    from ..deploy import notifications, pipelines, schedules
+def _plan_lines(plan, splan, nplan, oplan) -> list:
+    from ..deploy import notifications, ownership, pipelines, schedules
 
-    return (pipelines.describe_plan(plan) + schedules.describe_schedule_plan(splan)
-            + notifications.describe_notification_plan(nplan))
+    return (ownership.describe_ownership(oplan) + pipelines.describe_plan(plan)
+            + schedules.describe_schedule_plan(splan) + notifications.describe_notification_plan(nplan))
 
 
 def _print_dry_run(plans, format) -> None:
     if format == Fmt.json:
-        out = [{"dry_run": True, "file": res.file, "action": plan.action, "plan": _plan_lines(plan, splan, nplan)}
-               for res, plan, splan, nplan in plans]
+        out = [{"dry_run": True, "file": res.file, "action": plans_[0].action, "plan": _plan_lines(*plans_)}
+               for res, *plans_ in plans]
         print_json(out[0] if len(out) == 1 else out)
         return
     typer.echo("dry run: nothing was changed; an upsert would:")
-    for res, plan, splan, nplan in plans:
+    for res, *plans_ in plans:
         if len(plans) > 1:
             typer.echo(f"{res.file}:")
-        for line in _plan_lines(plan, splan, nplan):
+        for line in _plan_lines(*plans_):
             typer.echo(f"  {line}")
 
 
@@ -130,9 +134,9 @@ def _print_reports(reports: list, format) -> None:
         typer.echo(f"uploaded {r['uploaded']} file(s), {r['skipped_uploads']} already in S3")
         typer.echo(f"pipeline {verb} {r['pipeline']} ({r['arn']})")
         typer.echo(f"source commit {r['git_commit']} (from {r['git_commit_source']})")
-        for kind in ("schedules", "notifications"):
-            for what in ("created", "updated", "deleted"):
-                if r[kind][what]:
-                    typer.echo(f"{kind} {what}: {', '.join(r[kind][what])}")
+        for kind in ("model_package_groups", "schedules", "notifications"):
+            for what in ("created", "tagged", "updated", "deleted"):
+                if r[kind].get(what):
+                    typer.echo(f"{kind.replace('_', ' ')} {what}: {', '.join(r[kind][what])}")
         if r["execution"]:
             typer.echo(f"started execution {r['execution'].rsplit('/', 1)[-1]} ({r['execution']})")

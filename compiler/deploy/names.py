@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
+# Tags on everything mlpc creates for a pipeline (the pipeline, its model package groups, schedule
+# group and notification rules): `mlpc delete NAME` finds them by these after the pipeline is gone.
+TAG_PIPELINE, TAG_BUCKET = "mlpc:pipeline", "mlpc:bucket"
+
 
 def group_name(pipeline: str) -> str:
     """The EventBridge Scheduler schedule group holding a pipeline's schedules: mlpc-<pipeline>."""
@@ -18,3 +22,8 @@ def group_name(pipeline: str) -> str:
 def ci_stack_name(pipeline: str) -> str:
     """The CloudFormation stack `mlpc ci codepipeline` tells you to deploy, and `mlpc delete --ci` removes."""
     return f"mlpc-ci-{pipeline}"[:128]
+
+
+def record_key(pipeline: str) -> str:
+    """The S3 key (in pipeline.bucket) of the deploy record upsert writes and `mlpc delete` reads."""
+    return f"{pipeline}/.mlpc/deploy.json"

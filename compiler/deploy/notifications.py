@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from ..notify import event_pattern, list_prefix, rule_specs, spec_from_pattern
+from .names import TAG_BUCKET, TAG_PIPELINE
 from .session import AwsError, aws_errors, error_code
 
 ABSENT_CODES = ("ResourceNotFoundException",)
 TOPIC_ABSENT = ("NotFound", "NotFoundException")
 DENIED_CODES = ("AccessDeniedException", "AccessDenied", "AuthorizationError")
-TAG_PIPELINE, TAG_NOTIFICATION = "mlpc:pipeline", "mlpc:notification"
+TAG_NOTIFICATION = "mlpc:notification"
 SID = "mlpc-eventbridge-publish"
 COMPARED = ("events", "topics", "groups", "enabled", "description")
 
@@ -42,7 +43,7 @@ def read_rules(ev, pipeline: str) -> dict:
                                      "groups": spec["groups"], "enabled": rule.get("State") == "ENABLED",
                                      "description": rule.get("Description") or None,
                                      "pipeline_arn": spec["pipeline_arn"], "arn": rule["Arn"],
-                                     "target_ids": sorted(t["Id"] for t in targets)}
+                                     "target_ids": sorted(t["Id"] for t in targets), "tags": tags}
     return out
 
 
@@ -64,6 +65,7 @@ class NotificationPlan:
     desired: dict  # rule name -> spec
     grant: tuple  # topic ARNs whose policy must let EventBridge publish
     current: dict
+    bucket: str | None = None  # tagged mlpc:bucket on each rule, so `mlpc delete NAME` finds it without the pipeline
 
 
 def plan_notifications(aws, pipeline, definition: dict, pipeline_arn: str | None) -> NotificationPlan:
@@ -85,7 +87,7 @@ def plan_notifications(aws, pipeline, definition: dict, pipeline_arn: str | None
             (unchanged if same else update).append(name)
     topics = sorted({t for s in desired.values() for t in s["topics"]})
     grant = tuple(t for t in topics if not _topic_allows_events(aws.sns, t))
-    return NotificationPlan(create, tuple(update), delete, tuple(unchanged), desired, grant, current)
+    return NotificationPlan(create, tuple(update), delete, tuple(unchanged), desired, grant, current, pipeline.bucket)
 
 
 def _topic_policy(sns, topic: str) -> dict:
@@ -121,10 +123,12 @@ def grant_statement(topic: str) -> dict:
             "Condition": {"ArnLike": {"aws:SourceArn": f"arn:{partition}:events:*:{account}:rule/mlpc-*"}}}
 
 
-def _put(ev, pipeline: str, name: str, spec: dict, pipeline_arn: str, create: bool, current: dict | None) -> None:
+def _put(ev, pipeline: str, name: str, spec: dict, pipeline_arn: str, create: bool, current: dict | None,
+         bucket: str | None) -> None:
     req = {"Name": name, "EventPattern": json.dumps(event_pattern(spec, pipeline_arn), sort_keys=True),
            "State": "ENABLED" if spec["enabled"] else "DISABLED", "Description": spec["description"]}
     tags = [{"Key": TAG_PIPELINE, "Value": pipeline}, {"Key": TAG_NOTIFICATION, "Value": spec["notification"]}]
+    tags += [{"Key": TAG_BUCKET, "Value": bucket}] if bucket else []
     if create:
         ev.put_rule(**req, Tags=tags)
     else:
@@ -162,9 +166,9 @@ def apply_notifications(aws, pipeline: str, plan: NotificationPlan, pipeline_arn
             policy["Statement"] = [s for s in policy.get("Statement", []) if s.get("Sid") != SID] + [grant_statement(topic)]
             sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(policy))
         for name in plan.create:
-            _put(ev, pipeline, name, plan.desired[name], pipeline_arn, True, None)
+            _put(ev, pipeline, name, plan.desired[name], pipeline_arn, True, None, plan.bucket)
         for name in plan.update:
-            _put(ev, pipeline, name, plan.desired[name], pipeline_arn, False, plan.current.get(name))
+            _put(ev, pipeline, name, plan.desired[name], pipeline_arn, False, plan.current.get(name), plan.bucket)
         for name in plan.delete:
             _delete_rule(ev, name, plan.current[name].get("target_ids"))
 

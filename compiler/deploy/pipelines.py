@@ -19,7 +19,9 @@ from .upload import PlannedUpload, apply_uploads, check_bucket, plan_uploads, pu
 
 INLINE_DEFINITION_LIMIT = 1_048_576  # characters; larger definitions go through PipelineDefinitionS3Location
 ABSENT_CODES = ("ResourceNotFound",)
-TAG_COMMIT, TAG_SHA, TAG_VERSION, TAG_BUCKET = "mlpc:git-commit", "mlpc:definition-sha256", "mlpc:version", "mlpc:bucket"
+from .names import TAG_BUCKET
+
+TAG_COMMIT, TAG_SHA, TAG_VERSION = "mlpc:git-commit", "mlpc:definition-sha256", "mlpc:version"
 # The keys of pipeline.tags that mlpc set, so a tag removed from the YAML is removed from AWS
 # while tags that others put on the pipeline are left alone.
 TAG_MANAGED = "mlpc:yaml-tags"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .names import group_name
+from .names import TAG_BUCKET, TAG_PIPELINE, group_name
 from .session import AwsError, aws_errors, error_code
 
 ABSENT_CODES = ("ResourceNotFoundException",)
@@ -88,6 +88,7 @@ class SchedulePlan:
     unchanged: tuple
     desired: dict  # name -> spec
     roles: dict  # name -> the role EventBridge Scheduler assumes to start the pipeline
+    tags: dict = None  # on the group when it is created: mlpc delete NAME reads the bucket from them
 
 
 def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None, override: str | None = None) -> SchedulePlan:
@@ -111,7 +112,8 @@ def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None, override:
             same = all(cur[k] == desired[name][k] for k in desired[name]) and cur["role"] == roles[name] \
                 and (pipeline_arn is None or cur["target"] == pipeline_arn)
             (unchanged if same else update).append(name)
-    return SchedulePlan(group, group_exists, create, tuple(update), delete, tuple(unchanged), desired, roles)
+    tags = {TAG_PIPELINE: pipeline.name, TAG_BUCKET: pipeline.bucket}
+    return SchedulePlan(group, group_exists, create, tuple(update), delete, tuple(unchanged), desired, roles, tags)
 
 
 def schedule_request(group: str, name: str, spec: dict, pipeline_arn: str, role: str) -> dict:
@@ -131,7 +133,8 @@ def apply_schedules(sch, plan: SchedulePlan, pipeline_arn: str) -> None:
 
     with aws_errors():
         if (plan.create or plan.update) and not plan.group_exists:
-            sch.create_schedule_group(Name=plan.group)
+            tags = [{"Key": k, "Value": v} for k, v in sorted((plan.tags or {}).items())]
+            sch.create_schedule_group(Name=plan.group, Tags=tags)
         for name in plan.create:
             sch.create_schedule(**schedule_request(plan.group, name, plan.desired[name], pipeline_arn, plan.roles[name]))
         for name in plan.update:

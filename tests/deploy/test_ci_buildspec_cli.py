@@ -45,6 +45,24 @@ def test_buildspec_has_reports_artifacts_exported_diff_exit_and_a_timeout_gate(p
         assert needed in text, needed
 
 
+def test_the_iam_list_covers_model_package_groups_and_notification_rules(project):
+    """upsert creates/tags the model package groups and converges the notification rules: the list says so."""
+    topic = "arn:aws:sns:us-east-1:123456789012:ml-alerts"
+    project.write_text(project.read_text() + f"notifications:\n  failures:\n    topics: [\"{topic}\"]\n"
+                       "    events: [execution_failed]\n")
+    text, _ = generate(project, "mini.yaml")
+    group = "arn:aws:sagemaker:us-east-1:ACCOUNT:model-package-group/mini-models"
+    for needed in (f"sagemaker:CreateModelPackageGroup, sagemaker:AddTags, sagemaker:ListTags on {group}",
+                   "scheduler:CreateScheduleGroup, scheduler:TagResource on",
+                   "events:PutRule, events:PutTargets, events:RemoveTargets, events:DeleteRule, events:TagResource "
+                   "on arn:aws:events:us-east-1:ACCOUNT:rule/mlpc-mini*",
+                   f"sns:GetTopicAttributes, sns:SetTopicAttributes on {topic}", "events:ListRules on *"):
+        assert needed in text, needed
+    project.write_text(MINI_YAML)
+    plain, _ = generate(project, "mini.yaml")
+    assert "events:" not in plain and "sns:" not in plain  # only when the YAML has notifications
+
+
 def _run_build(spec: dict, cwd: Path, env: dict) -> subprocess.CompletedProcess:
     script = "\n".join(spec["phases"]["build"]["commands"])
     variables = {k: str(v) for k, v in spec["env"]["variables"].items()}

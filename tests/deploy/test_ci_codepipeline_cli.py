@@ -73,10 +73,14 @@ def test_roles_are_least_privilege(project):
             assert not any(a.endswith(":*") or a == "*" for a in s["Action"]), (role, s)
             if s["Resource"] == ["*"]:  # only actions that have no resource-level permissions
                 assert set(s["Action"]) <= {"sagemaker:ListPipelines", "scheduler:ListSchedules",
-                                            "sagemaker:ListModelPackages"}, s
+                                            "sagemaker:ListModelPackages", "sagemaker:ListModelPackageGroups",
+                                            "events:ListRules"}, s
     scoped = json.dumps(deploy_stmts)
     assert "pipeline/mini" in scoped and "schedule-group/mlpc-mini" in scoped and "s3:::mlpc-test-bucket/mini/*" in scoped
     assert "model-package-group/mini-models" in scoped
+    groups = [s for s in deploy_stmts if "sagemaker:CreateModelPackageGroup" in s["Action"]]  # upsert tags them
+    arn = "arn:aws:sagemaker:us-east-1:${AWS::AccountId}:model-package-group/mini-models"
+    assert [s["Resource"] for s in groups] == [[{"Fn::Sub": arn}]]
     validate = json.dumps(_statements(res["ValidateRole"]))
     assert "sagemaker:CreatePipeline" not in validate and "iam:PassRole" not in validate
     enc = res["ArtifactBucket"]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]

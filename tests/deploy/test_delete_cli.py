@@ -28,18 +28,18 @@ def test_delete_asks_first_and_declining_deletes_nothing(moto, project):
     assert result.exit_code == 1
     assert "pipeline mini (arn:aws:sagemaker:us-east-1:123456789012:pipeline/mini)" in result.stdout
     assert "schedule group mlpc-mini (1 schedule(s): weekly)" in result.stdout
-    assert "3 object(s) under s3://mlpc-test-bucket/mini/" in result.stdout
+    assert "4 object(s) under s3://mlpc-test-bucket/mini/" in result.stdout  # code x2, an output, the deploy record
     assert "Delete these?" in result.stdout
     assert "aborted: nothing was deleted" in result.stderr
     assert [p["PipelineName"] for p in moto.sm.list_pipelines()["PipelineSummaries"]] == ["mini"]
-    assert len(keys(moto)) == 4
+    assert len(keys(moto)) == 5
 
 
 def test_delete_yes_removes_pipeline_schedules_and_artifacts_and_rerun_converges(moto, project):
     deploy_with_artifacts(moto, project)
     result = cli("delete", project, "--artifacts", "--yes")
     assert result.exit_code == 0, result.output
-    assert "deleted: pipeline yes, 1 schedule(s), 0 model package version(s), 3 S3 object(s)" in result.stdout
+    assert "deleted: pipeline yes, 1 schedule(s), 0 model package version(s) in 0 group(s), 4 S3 object(s)" in result.stdout
     assert moto.sm.list_pipelines()["PipelineSummaries"] == []
     assert [g["Name"] for g in moto.scheduler.list_schedule_groups()["ScheduleGroups"]] == ["default"]
     assert keys(moto) == ["other-pipeline/keep.txt"]
@@ -69,6 +69,6 @@ def test_delete_by_name_with_model_packages(moto, project, monkeypatch):
         stub.assert_no_pending_responses()
     assert result.exit_code == 0, result.output
     assert "model package group mini-models and its 2 version(s)" in result.stdout
-    assert "deleted: pipeline yes, 1 schedule(s), 2 model package version(s), 5 S3 object(s)" in result.stdout
+    assert "deleted: pipeline yes, 1 schedule(s), 2 model package version(s) in 1 group(s), 6 S3 object(s)" in result.stdout
     assert moto.sm.list_pipelines()["PipelineSummaries"] == []
     assert keys(moto) == ["other-pipeline/keep.txt"]
