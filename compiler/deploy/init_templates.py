@@ -199,76 +199,6 @@ if __name__ == "__main__":
     main()
 '''
 
-BUILDSPEC_YML = """\
-# CodeBuild: validate, show the semantic diff against what is deployed, then deploy and run.
-# The CodeBuild role needs SageMaker (pipelines, model packages), S3 on the artifacts bucket,
-# EventBridge Scheduler (when the YAML has schedules), and iam:PassRole on the pipeline role.
-# mlpc is installed from MLPC_SOURCE, a pinned source (never the bare name `mlpc`: on the public
-# package index that is an unrelated project). The distribution is mlpc-sagemaker.
-version: 0.2
-env:
-  variables:
-    PIPELINE_FILE: pipelines/{name}.yaml
-    MLPC_SOURCE: "{mlpc_source}"
-phases:
-  install:
-    runtime-versions:
-      python: 3.11
-    commands:
-      - 'test -n "$MLPC_SOURCE" || {{ echo "set MLPC_SOURCE to a pinned mlpc source: mlpc-sagemaker @ git+https://HOST/ORG/mlpc@COMMIT or a wheel URL" >&2; exit 1; }}'
-      - pip install --quiet "$MLPC_SOURCE"
-  pre_build:
-    commands:
-      - mlpc validate "$PIPELINE_FILE"
-      # 0 = no change, 2 = changes (both fine here), 1 = error
-      - mlpc diff "$PIPELINE_FILE" --against deployed || [ $? -eq 2 ]
-  build:
-    commands:
-      - mlpc upsert "$PIPELINE_FILE" --start
-"""
-
-PR_CHECK_YML = """\
-# Pull-request check: compile and show what this change does to the pipeline.
-# Needs no AWS credentials: the base branch is compiled from git (--against git:REF).
-name: mlpc PR check
-on:
-  pull_request:
-    paths: ["pipelines/**", "step_scripts/**"]
-permissions:
-  contents: read
-  pull-requests: write
-jobs:
-  diff:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      # a pinned source, never the bare name `mlpc` (an unrelated project on the public index)
-      - name: Install mlpc (distribution mlpc-sagemaker)
-        env:
-          MLPC_SOURCE: "{mlpc_source}"
-        run: |
-          test -n "$MLPC_SOURCE" || {{ echo "set MLPC_SOURCE in this workflow to a pinned mlpc source" >&2; exit 1; }}
-          pip install "$MLPC_SOURCE"
-      - run: mlpc validate pipelines/{name}.yaml
-      - name: Semantic diff against the base branch
-        run: |
-          set +e
-          mlpc diff pipelines/{name}.yaml --against "git:origin/${{{{ github.base_ref }}}}" --format markdown > diff.md
-          code=$?
-          cat diff.md >> "$GITHUB_STEP_SUMMARY"
-          [ $code -ne 1 ]
-      - name: Comment on the pull request
-        if: github.event.pull_request.head.repo.full_name == github.repository
-        env:
-          GH_TOKEN: ${{{{ github.token }}}}
-        run: gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md --edit-last || gh pr comment ${{{{ github.event.pull_request.number }}}} --body-file diff.md
-"""
-
 def sample_csv(rows: int = 400, seed: int = 7) -> str:
     """A small, deterministic classification dataset (header row, label column `target`) so the
     scaffold's `mlpc run --local` works at once; replace it with your data."""
@@ -289,9 +219,8 @@ FILES = {
     "step_scripts/preprocess.py": PREPROCESS_PY,
     "step_scripts/train.py": TRAIN_PY,
     "step_scripts/evaluate.py": EVALUATE_PY,
-    "buildspec.yml": BUILDSPEC_YML,
-    ".github/workflows/mlpc-pr-check.yml": PR_CHECK_YML,
 }
+# buildspec.yml and .github/workflows/mlpc-pr-check.yml come from mlpc.ci (init.ci_files)
 
 # files whose text is not a format template
 VERBATIM = ("step_scripts/preprocess.py", "step_scripts/train.py", "step_scripts/evaluate.py",

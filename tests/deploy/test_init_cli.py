@@ -23,13 +23,13 @@ def test_init_scaffolds_a_project_that_validates(tmp_path):
     assert compiled.exit_code == 0 and '"Name":"Register"' in compiled.stdout.replace(" ", "")
 
     buildspec = yaml.safe_load((target / "buildspec.yml").read_text())
-    commands = [c for phase in buildspec["phases"].values() for c in phase.get("commands", [])]
-    assert any(c.startswith("mlpc validate") for c in commands)
-    assert any(c.startswith("mlpc diff") for c in commands)
-    assert any(c.startswith("mlpc upsert") and "--start" in c for c in commands)
+    commands = "\n".join(c for phase in buildspec["phases"].values() for c in phase.get("commands", []))
+    assert "mlpc validate $PIPELINE_FILES" in commands and "mlpc lint $PIPELINE_FILES" in commands
+    assert "--against deployed --format markdown" in commands and "--start --wait --timeout" in commands
+    assert buildspec["env"]["variables"]["PIPELINE_FILES"] == "pipelines/churn.yaml"
     workflow = yaml.safe_load((target / ".github/workflows/mlpc-pr-check.yml").read_text())
-    steps = workflow["jobs"]["diff"]["steps"]
-    assert any("--against \"git:origin/${{ github.base_ref }}\" --format markdown" in s.get("run", "") for s in steps)
+    steps = workflow["jobs"]["check"]["steps"]
+    assert any('--against "git:origin/$BASE_REF" --format markdown' in s.get("run", "") for s in steps)
     for script in EXPECTED[1:4]:
         compile((target / script).read_text(), script, "exec")
 
@@ -88,7 +88,7 @@ def test_init_pins_the_mlpc_source(tmp_path):
     assert buildspec["env"]["variables"]["MLPC_SOURCE"] == spec
     assert 'pip install --quiet "$MLPC_SOURCE"' in buildspec["phases"]["install"]["commands"]
     workflow = yaml.safe_load((tmp_path / "p" / ".github/workflows/mlpc-pr-check.yml").read_text())
-    install = next(s for s in workflow["jobs"]["diff"]["steps"] if s.get("env", {}).get("MLPC_SOURCE"))
+    install = next(s for s in workflow["jobs"]["check"]["steps"] if s.get("env", {}).get("MLPC_SOURCE"))
     assert install["env"]["MLPC_SOURCE"] == spec and 'pip install "$MLPC_SOURCE"' in install["run"]
 
 
@@ -97,3 +97,27 @@ def test_init_refuses_a_bare_package_name_as_source(tmp_path):
     assert result.exit_code == 1
     assert "--mlpc-source 'mlpc' is a bare package name" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_init_ci_files_are_what_mlpc_ci_generates(tmp_path, monkeypatch):
+    """init's buildspec and PR check come from the `mlpc ci` generators, so they cannot drift from
+    them: the same build steps and the same complete IAM permission list for the scaffolded pipeline."""
+    spec = "mlpc-sagemaker @ git+https://github.com/acme/mlpc@0123456789abcdef0123456789abcdef01234567"
+    target = tmp_path / "churn-project"
+    assert cli("init", target, "--name", "churn", "--mlpc-source", spec).exit_code == 0
+    monkeypatch.chdir(target)
+    (target / "env").mkdir()
+    (target / "env" / "dev.yaml").write_text("region: us-east-1\n")
+    assert cli("ci", "buildspec", "pipelines/churn.yaml", "--mlpc-source", spec, "-o", "ci/buildspec.yml").exit_code == 0
+    assert (target / "buildspec.yml").read_text() == (target / "ci" / "buildspec.yml").read_text()
+    text = (target / "buildspec.yml").read_text()
+    for needed in ("sagemaker:CreatePipeline", "iam:PassRole on arn:aws:iam::123456789012:role/SageMakerPipelineRole",
+                   "sagemaker:CreateModelPackageGroup, sagemaker:AddTags, sagemaker:ListTags on "
+                   "arn:aws:sagemaker:us-east-1:ACCOUNT:model-package-group/churn-models",
+                   "s3:GetObject, s3:PutObject on arn:aws:s3:::churn-artifacts/churn/*"):
+        assert needed in text, needed
+    made = cli("ci", "github", "pipelines/churn.yaml", "-o", "ci", "--environments", "dev", "--mlpc-source", spec)
+    assert made.exit_code == 0, made.output
+    ours = yaml.safe_load((target / ".github/workflows/mlpc-pr-check.yml").read_text())
+    theirs = yaml.safe_load((target / "ci" / "mlpc-pr-check.yml").read_text())
+    assert ours["jobs"] == theirs["jobs"] and ours["env"] == theirs["env"]

@@ -38,7 +38,7 @@ def test_without_a_pinned_source_init_says_so_and_the_build_stops_with_a_message
     script = "\n".join(spec["phases"]["install"]["commands"])
     done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True,
                           env={**os.environ, "MLPC_SOURCE": "", "PATH": "/usr/bin:/bin"})
-    assert done.returncode == 1 and "set MLPC_SOURCE" in done.stderr and "pip" not in done.stdout
+    assert done.returncode == 1 and "MLPC_SOURCE is empty" in done.stderr and "pip" not in done.stdout
 
 
 def test_generated_ci_files_never_install_the_bare_name(tmp_path, monkeypatch):
