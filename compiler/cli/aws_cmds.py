@@ -196,5 +196,8 @@ def init(
                        "or rerun with --mlpc-source (see docs/deploy.md, Installing mlpc in CI)", err=True)
     if git_init(directory):
         typer.echo(f"initialised a git repository in {directory} (the project root: code paths stay inside it)")
+    typer.echo("note: buildspec.yml and the PR check report `mlpc lint` findings without failing: the scaffold has no "
+               "KMS key yet (set pipeline.security.kms_key); once `mlpc lint` passes, regenerate them with the gate: "
+               "mlpc ci buildspec / mlpc ci github", err=True)
     yaml = next(p for p in written if p.suffix == ".yaml")
     typer.echo(f"next: mlpc validate {yaml} && mlpc run {yaml} --local")

@@ -95,7 +95,7 @@ def test_the_repository_buildspec_is_generated(monkeypatch):
     monkeypatch.chdir(ROOT)
     committed = (ROOT / "buildspec.yml").read_text()
     out = ROOT / "build" / "buildspec.check.yml"
-    result = cli("ci", "buildspec", "pipelines/breast-cancer.yaml", "--mlpc-source", ".", "--no-lint-gate", "-o", out)
+    result = cli("ci", "buildspec", "pipelines/breast-cancer.yaml", "--mlpc-source", ".", "-o", out)  # lint gates
     assert result.exit_code == 0, result.output
     try:
         assert out.read_text() == committed

@@ -108,7 +108,8 @@ def test_init_ci_files_are_what_mlpc_ci_generates(tmp_path, monkeypatch):
     monkeypatch.chdir(target)
     (target / "env").mkdir()
     (target / "env" / "dev.yaml").write_text("region: us-east-1\n")
-    assert cli("ci", "buildspec", "pipelines/churn.yaml", "--mlpc-source", spec, "-o", "ci/buildspec.yml").exit_code == 0
+    made = cli("ci", "buildspec", "pipelines/churn.yaml", "--mlpc-source", spec, "--no-lint-gate", "-o", "ci/buildspec.yml")
+    assert made.exit_code == 0, made.output
     assert (target / "buildspec.yml").read_text() == (target / "ci" / "buildspec.yml").read_text()
     text = (target / "buildspec.yml").read_text()
     for needed in ("sagemaker:CreatePipeline", "iam:PassRole on arn:aws:iam::123456789012:role/SageMakerPipelineRole",
@@ -116,8 +117,20 @@ def test_init_ci_files_are_what_mlpc_ci_generates(tmp_path, monkeypatch):
                    "arn:aws:sagemaker:us-east-1:ACCOUNT:model-package-group/churn-models",
                    "s3:GetObject, s3:PutObject on arn:aws:s3:::churn-artifacts/churn/*"):
         assert needed in text, needed
-    made = cli("ci", "github", "pipelines/churn.yaml", "-o", "ci", "--environments", "dev", "--mlpc-source", spec)
+    made = cli("ci", "github", "pipelines/churn.yaml", "-o", "ci", "--environments", "dev", "--mlpc-source", spec,
+               "--no-lint-gate")
     assert made.exit_code == 0, made.output
     ours = yaml.safe_load((target / ".github/workflows/mlpc-pr-check.yml").read_text())
     theirs = yaml.safe_load((target / "ci" / "mlpc-pr-check.yml").read_text())
     assert ours["jobs"] == theirs["jobs"] and ours["env"] == theirs["env"]
+
+
+def test_init_says_its_ci_reports_lint_without_gating_because_the_scaffold_fails_lint(tmp_path):
+    target = tmp_path / "p"
+    result = cli("init", target, "--name", "p", "--mlpc-source", ".")
+    assert result.exit_code == 0, result.output
+    assert "report `mlpc lint` findings without failing" in result.stderr
+    lint = cli("lint", target / "pipelines" / "p.yaml")
+    assert lint.exit_code == 1 and "[L101" in lint.stdout + lint.stderr  # why: no KMS key in the scaffold
+    commands = yaml.safe_load((target / "buildspec.yml").read_text())["phases"]["build"]["commands"]
+    assert any(c.startswith("mlpc lint $PIPELINE_FILES $MLPC_ARGS || echo") for c in commands)
