@@ -74,6 +74,7 @@ def ci_files(files: dict, name: str, source: str) -> dict:
 
     rel = f"pipelines/{name}.yaml"
     with tempfile.TemporaryDirectory(prefix="mlpc-init-") as tmp:
+        (Path(tmp) / ".git").mkdir()  # the scaffold's root is its project root, as init makes it one
         for path, text in files.items():
             (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / path).write_text(text, encoding="utf-8")
