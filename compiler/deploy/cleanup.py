@@ -29,6 +29,7 @@ from .schedules import delete_schedule_group, group_name, read_group
 from .session import AwsError, aws_errors, error_code
 
 RUNNING = ("Executing", "Stopping")
+DENIED_CODES = ("AccessDeniedException", "AccessDenied")
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,21 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
         running = tuple(e["arn"] for e in list_executions(aws.sagemaker, name, 100) if e["status"] in RUNNING)
     group_exists, scheds = read_group(aws.scheduler, name)
     rules = notifications.deployed_if_allowed(aws.events, name) or {}
-    tagged = ownership.find_groups(aws.sagemaker, name)
+    packages, left, notes = {}, [], []
+    try:
+        tagged = ownership.find_groups(aws.sagemaker, name)
+    except AwsError as err:
+        if err.code not in DENIED_CODES:
+            raise
+        tagged = {}
+        notes.append(f"not allowed to search for model package groups tagged {TAG_PIPELINE}={name} "
+                     "(sagemaker:Search): only the definition's and the deploy record's groups are known")
     if not bucket:
         sched_tags = ownership.schedule_group_tags(aws.scheduler, name) if group_exists else {}
         bucket = ownership.bucket_from_tags(*tagged.values(), sched_tags, *(r.get("tags", {}) for r in rules.values()))
     record = ownership.read_record(aws.s3, bucket, name)
     groups = set(tagged) | set(registry.register_groups(definition or {})) | \
         set((record or {}).get("model_package_groups") or [])
-    packages, left, notes = {}, [], []
     for group in sorted(groups):
         tags = tagged.get(group)
         if tags is None:

@@ -163,3 +163,28 @@ def test_without_the_record_the_prefix_is_kept(moto, project, monkeypatch):
     assert f"s3://{BUCKET}/mini/ is kept: without the pipeline or its deploy record" in result.stderr
     assert fake.calls == [("delete_model_package_group", GROUP)]
     assert any(k.startswith("mini/code/") for k in keys(moto))
+
+
+def test_without_search_permission_delete_by_file_still_works_and_says_what_it_could_not_see(moto, project,
+                                                                                              monkeypatch):
+    import boto3
+    from botocore.stub import Stubber
+
+    moto.s3.create_bucket(Bucket=BUCKET)
+    assert cli("upsert", project).exit_code == 0
+    stubbed = boto3.client("sagemaker", region_name="us-east-1")
+    stub = Stubber(stubbed)
+    stub.add_client_error("search", "AccessDeniedException", "not authorized to perform sagemaker:Search", 400)
+
+    def connect(profile, region):
+        aws = session.connect(profile, region)
+        aws.clients["sagemaker"] = Routed(aws.sagemaker, stubbed, {"search"})
+        return aws
+
+    monkeypatch.setattr("mlpc.cli.aws_support.connect", connect)
+    with stub:
+        result = cli("delete", project, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "not allowed to search for model package groups tagged mlpc:pipeline=mini" in result.stderr
+    assert "model package group mini-models (0 version(s)): --model-packages deletes it" in result.stdout  # from the FILE
+    assert moto.sm.list_pipelines()["PipelineSummaries"] == []
