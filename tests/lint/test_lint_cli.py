@@ -40,9 +40,9 @@ def test_example_passes_the_default_policy_only_through_its_stated_waivers(cli, 
     start, end = text.index("lint:"), text.index("parameters:")
     import shutil
 
-    (tmp_path / "pipelines").mkdir()
     (tmp_path / ".git").mkdir()  # the copy is its own project: code paths stay inside it
     shutil.copytree(ROOT / "step_scripts", tmp_path / "step_scripts")
+    shutil.copytree(ROOT / "pipelines" / "data", tmp_path / "pipelines" / "data")
     bare = tmp_path / "pipelines" / "breast-cancer.yaml"
     bare.write_text(text[:start] + "\n" * text[start:end].count("\n") + text[end:])  # same line numbers
     res = cli("lint", bare)
