@@ -21,7 +21,7 @@ from .session import aws_errors, error_code
 
 RECORD_VERSION = 1
 ABSENT_CODES = ("ResourceNotFound", "ValidationException")
-RECORD_ABSENT = ("NoSuchKey", "404", "NoSuchBucket", "NotFound")
+RECORD_UNREADABLE = ("NoSuchKey", "404", "NoSuchBucket", "NotFound", "AccessDenied", "403")  # then the prefix is kept
 INPUT_CONTAINERS = ("ProcessingInputs", "InputDataConfig", "TransformInput")
 
 
@@ -194,7 +194,7 @@ def read_record(s3, bucket: str | None, name: str) -> dict | None:
         try:
             body = s3.get_object(Bucket=bucket, Key=record_key(name))["Body"].read()
         except ClientError as exc:
-            if error_code(exc) in RECORD_ABSENT:
+            if error_code(exc) in RECORD_UNREADABLE:
                 return None
             raise
     try:
