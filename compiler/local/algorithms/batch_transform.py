@@ -1,7 +1,9 @@
 """Batch inference inside the step sandbox, as a SageMaker serving container would do it.
 
 Standalone script (no mlpc imports). Reads /opt/ml/input/config/transform.json:
-  kind            "xgboost" (built-in algorithm: /opt/ml/model/xgboost-model) or
+  kind            "xgboost" (built-in algorithm: /opt/ml/model/xgboost-model, pickled or save_model'd,
+                             loaded as the container's serving code does; content_type text/csv or
+                             libsvm, libsvm when unset, as the container; one str(prediction) a line) or
                   "script"  (framework script mode: model_fn/input_fn/predict_fn/output_fn)
   program, code_dir   the inference module and where it is (script mode)
   content_type, accept, split_type (Line|None), batch_strategy (MultiRecord|SingleRecord),
@@ -17,6 +19,8 @@ import os
 import sys
 
 ROOT = "/opt/ml"
+PKL_FORMAT, XGB_FORMAT = "pkl_format", "xgb_format"  # serve_utils' names
+CSV, LIBSVM = "csv", "libsvm"
 IN_DIR = os.path.join(ROOT, "transform", "input")
 OUT_DIR = os.path.join(ROOT, "transform", "output")
 
@@ -46,6 +50,64 @@ def apply_filter(record, flt):
     return record if flt is None else ",".join(flt(record.split(",")))
 
 
+def load_booster(xgb, model_dir):
+    """The model as the built-in algorithm's serving code loads it: the first file in the model dir
+    (dotfiles ignored), unpickled, or else read with Booster.load_model; -> (booster, format).
+    sagemaker-xgboost-container, src/sagemaker_xgboost_container/algorithm_mode/serve_utils.py
+    get_loaded_booster (the same on every branch from 1.0-1 to master)."""
+    import pickle
+
+    names = sorted(f for f in os.listdir(model_dir)
+                   if os.path.isfile(os.path.join(model_dir, f)) and not f.startswith("."))
+    if not names:
+        fail("the model artifact holds no model file (expected xgboost-model)")
+    path = os.path.join(model_dir, "xgboost-model" if "xgboost-model" in names else names[0])
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f), PKL_FORMAT
+    except Exception as exp_pkl:
+        try:
+            booster = xgb.Booster()
+            with open(path, "rb") as f:  # from memory: xgboost >= 2 warns about a path without an extension
+                booster.load_model(bytearray(f.read()))
+            return booster, XGB_FORMAT
+        except Exception as exp_xgb:
+            fail("Model {} cannot be loaded:\nPickle load error={}\nXGB load model error={}".format(
+                os.path.basename(path), exp_pkl, exp_xgb))
+
+
+def content_type_of(value):
+    """serve_utils.parse_content_data / data_utils.get_content_type: no Content-Type means libsvm."""
+    if value is None or not str(value).strip():
+        return LIBSVM
+    ctype, _, params = str(value).lower().partition(";")
+    ctype = ctype.strip()
+    if ctype in ("csv", "text/csv"):
+        if "label_size" in params.replace(" ", "") and "label_size=1" not in params.replace(" ", ""):
+            fail("{} is not an accepted csv ContentType. Optional parameter label_size must be equal to 1".format(value))
+        return CSV
+    if ctype in ("libsvm", "text/libsvm", "text/x-libsvm"):
+        return LIBSVM
+    if ctype in ("application/x-recordio-protobuf", "recordio-protobuf"):
+        fail("ContentType {} (recordio-protobuf) is not supported locally: use text/csv or text/libsvm".format(value))
+    fail("Content-type {} is not supported.".format(value))
+
+
+def libsvm_matrix(payload):
+    """serve_utils._get_sparse_matrix_from_libsvm: `label idx:val ...` rows (the label is ignored)."""
+    from scipy.sparse import csr_matrix
+
+    row, col, data = [], [], []
+    for row_idx, line in enumerate(payload.split("\n")):
+        for item in line.split(" "):
+            if ":" in item:
+                idx, val = item.split(":")[:2]
+                row.append(row_idx)
+                col.append(int(idx))
+                data.append(float(val))
+    return csr_matrix((data, (row, col)))
+
+
 def xgboost_model():
     sys.modules["sklearn"] = None  # xgboost imports scikit-learn (~2 s) for wrappers not used here
     try:
@@ -53,22 +115,33 @@ def xgboost_model():
     finally:
         del sys.modules["sklearn"]
 
-    path = os.path.join(ROOT, "model", "xgboost-model")
-    if not os.path.isfile(path):
-        candidates = [f for f in os.listdir(os.path.join(ROOT, "model")) if not f.startswith(".")]
-        if len(candidates) != 1:
-            fail("no xgboost-model file in the model artifact")
-        path = os.path.join(ROOT, "model", candidates[0])
-    booster = xgb.Booster()
-    booster.load_model(path)
+    booster, model_format = load_booster(xgb, os.path.join(ROOT, "model"))
 
     def predict(payload, content_type, accept):
         import numpy as np
 
-        data = np.loadtxt(io.StringIO(payload), delimiter=",", ndmin=2)
-        preds = booster.predict(xgb.DMatrix(data))
-        rows = [",".join("{:g}".format(v) for v in np.atleast_1d(p)) for p in preds]
-        return "\n".join(rows) + "\n"
+        ctype = content_type_of(content_type)
+        payload = payload.strip()
+        try:
+            if ctype == CSV:
+                dtest = xgb.DMatrix(np.loadtxt(io.StringIO(payload), delimiter=",", ndmin=2))
+            else:
+                dtest = xgb.DMatrix(libsvm_matrix(payload))
+        except ValueError as exc:
+            fail("Loading {} data failed: {} (ContentType {!r}{})".format(
+                ctype, exc, content_type, "; without a ContentType the container reads libsvm" if
+                content_type is None else ""))
+        if model_format == PKL_FORMAT:  # serve_utils.predict's feature-count check for pickled models
+            x, y = booster.num_features(), dtest.num_col()
+            if ctype == LIBSVM and y > x + 1:
+                fail("Feature size of libsvm inference data {} is larger than feature size of trained model "
+                     "{}.".format(y, x))
+            if ctype == CSV and not (x == y or x == y + 1):
+                fail("Feature size of csv inference data {} is not consistent with feature size of trained "
+                     "model {}.".format(y, x))
+        preds = booster.predict(dtest, validate_features=False)
+        # SAGEMAKER_BATCH: "\n".join(map(str, preds.tolist())) + "\n" (algorithm_mode/serve.py)
+        return "\n".join(map(str, preds.tolist())) + "\n"
     return predict
 
 

@@ -100,9 +100,18 @@ def load_booster():
     if not found:
         fail("the model artifact holds no 'xgboost-model': locally, Clarify's model checks run built-in "
              "XGBoost models only")
-    booster = xgboost.Booster()
-    booster.load_model(found[0])
-    return booster, xgboost
+    # the shadow endpoint runs the XGBoost serving container, which unpickles the model (1.0-1 ..
+    # 1.2-2 write a pickle) or else reads it with load_model (serve_utils.get_loaded_booster)
+    try:
+        import pickle
+
+        with open(found[0], "rb") as f:
+            return pickle.load(f), xgboost
+    except Exception:
+        booster = xgboost.Booster()
+        with open(found[0], "rb") as f:
+            booster.load_model(bytearray(f.read()))
+        return booster, xgboost
 
 
 def features(df, label):

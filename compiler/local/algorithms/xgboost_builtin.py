@@ -12,7 +12,11 @@ Contract honoured (from the algorithm's documentation):
   /opt/ml/input/config/inputdataconfig.json   each channel's ContentType:
         text/csv (label in the first column, no header) or text/libsvm (the default)
   /opt/ml/input/data/train/ (required), /opt/ml/input/data/validation/ (optional)
-  /opt/ml/model/xgboost-model                 Booster.save_model
+  /opt/ml/model/xgboost-model                 in the declared container version's format (argv[1], the
+        image tag): a pickled Booster for 0.90-1 .. 1.2-2, Booster.save_model from 1.3-1 on
+        (sagemaker-xgboost-container, src/sagemaker_xgboost_container/algorithm_mode/train.py:
+        `pkl.dump(bst, f, protocol=4)` on branches 1.2-1 and 1.2-2, `pkl.dump(bst, ...)` on
+        0.90-x and 1.0-1, `bst.save_model(model_location)` on 1.3-1, 1.5-1, 1.7-1 and master)
   logs: "[<round>]\ttrain-<metric>:<v>\tvalidation-<metric>:<v>" (CloudWatch shows \t as #011),
         the lines SageMaker's metric definitions (e.g. validation:auc) are read from
   /opt/ml/output/failure                      the reason, when the job fails
@@ -25,6 +29,8 @@ import sys
 ROOT = "/opt/ml"
 CONTAINER_ONLY = {"num_round", "early_stopping_rounds", "csv_weights", "_tuning_objective_metric", "_kfold",
                   "_num_cv_round", "save_model_on_termination", "num_parallel_tree_for_rf"}
+# Container versions whose train.py pickles the Booster (see the docstring); later ones save_model.
+PICKLED_VERSIONS = ("0.90-1", "0.90-2", "1.0-1", "1.2-1", "1.2-2")
 CSV_TYPES = ("text/csv",)
 LIBSVM_TYPES = ("text/libsvm", "text/x-libsvm", "libsvm")
 
@@ -179,10 +185,26 @@ def main():
     except xgb.core.XGBoostError as exc:
         fail("XGBoost rejected the job: {}".format(str(exc).splitlines()[0]))
     os.makedirs(os.path.join(ROOT, "model"), exist_ok=True)
-    path = os.path.join(ROOT, "model", "xgboost-model")
-    booster.save_model(path + ".ubj")  # the extension picks the format without a warning
-    os.replace(path + ".ubj", path)
-    print("Saved the model to /opt/ml/model/xgboost-model")
+    version = sys.argv[1] if len(sys.argv) > 1 else ""
+    how = save_model(xgb, booster, os.path.join(ROOT, "model", "xgboost-model"), version)
+    print("Saved the model to /opt/ml/model/xgboost-model ({})".format(how))
+
+
+def save_model(xgb, booster, path, version):
+    """Write the model as the container of `version` does (PICKLED_VERSIONS pickle it)."""
+    if version in PICKLED_VERSIONS:
+        import pickle
+
+        with open(path, "wb") as f:
+            pickle.dump(booster, f, protocol=4)
+        return "pickled Booster, as sagemaker-xgboost " + version
+    if int(xgb.__version__.split(".")[0]) >= 2:
+        # xgboost >= 2 warns on a name without an extension; the extension picks its default (UBJSON)
+        booster.save_model(path + ".ubj")
+        os.replace(path + ".ubj", path)
+    else:
+        booster.save_model(path)
+    return "Booster.save_model" + (", as sagemaker-xgboost " + version if version else "")
 
 
 if __name__ == "__main__":

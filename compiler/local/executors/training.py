@@ -101,7 +101,7 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
         {"current_host": HOST, "hosts": [HOST], "network_interface_name": "eth0", "current_instance_type": "local"}))
     env = base_env({**(args.get("Environment") or {}), "TRAINING_JOB_NAME": name,
                     "TRAINING_JOB_ARN": ctx.arn("training-job", name)})
-    res = kind.run(ctx, root, hps, channels, env, max_runtime(args), job_dir)
+    res = kind.run(ctx, root, hps, channels, env, max_runtime(args), job_dir, spec)
     if not res.ok:
         failure_file = root / "output" / "failure"
         if failure_file.is_file() and failure_file.read_text().strip():
@@ -126,7 +126,7 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
 class Kind:
     name: str
     matches: object  # (hps, spec) -> bool
-    run: object  # (ctx, root, hps, channels, env, timeout, job_dir) -> JobResult (+ .log_text)
+    run: object  # (ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobResult (+ .log_text)
     builtin_metrics: bool = False
 
 
@@ -143,7 +143,7 @@ def _finish(run_, err, what, timeout) -> JobResult:
     return res
 
 
-def _script_mode(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
+def _script_mode(ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobResult:
     program = decode(hps.get("sagemaker_program"))
     submit = decode(hps.get("sagemaker_submit_directory"))
     code = root / "code"
@@ -180,13 +180,14 @@ def _script_mode(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
     return _finish(run_, err, f"the training script {program}", timeout)
 
 
-def _builtin_xgboost(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
-    argv = [sys.executable, str(ALGORITHMS / "xgboost_builtin.py")]
+def _builtin_xgboost(ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobResult:
+    # the container version (the image tag) decides how xgboost-model is written (pickle or save_model)
+    argv = [sys.executable, str(ALGORITHMS / "xgboost_builtin.py"), xgboost_version(spec.get("TrainingImage"))]
     run_, err = run_script(ctx, root, argv, env, timeout=timeout, log_dir=job_dir)
     return _finish(run_, err, "the built-in XGBoost algorithm", timeout)
 
 
-def _repack(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
+def _repack(ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobResult:
     """The SDK's repack job: model.tar.gz + the inference code under code/ (done in-process)."""
     start = time.perf_counter()
     model = root / "model"
@@ -206,6 +207,12 @@ def _repack(ctx, root, hps, channels, env, timeout, job_dir) -> JobResult:
     if script and not (model / "code" / script).is_file():
         return JobResult(False, f"repack: the inference script {script!r} is not in the source dir")
     return JobResult(True, script_seconds=time.perf_counter() - start)
+
+
+def xgboost_version(image) -> str:
+    """The sagemaker-xgboost container version in an image URI ("1.0-1" in .../sagemaker-xgboost:1.0-1-cpu-py3), or ""."""
+    m = re.search(r"/sagemaker-xgboost:(\d+\.\d+-\d+)", str(image or ""))
+    return m.group(1) if m else ""
 
 
 def _is_xgboost_image(hps, spec) -> bool:
