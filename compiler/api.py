@@ -173,8 +173,13 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         return result
     from .emit import check_size, emit_json
 
+    from .branches import check_reachability
+    from .paramcheck import unused_parameters
+
     text = emit_json(definition)
-    result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in check_size(text))])
+    reach_warnings = [d for d in check_reachability(result.pipeline, result.graph) if d.severity == "warning"]
+    warnings = check_size(text) + unused_parameters(result.pipeline, definition) + reach_warnings
+    result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in warnings)])
     result.definition, result.definition_json, result.uploads = definition, text, uploads
     return result
 
@@ -195,7 +200,10 @@ def _semantic(document: dict, base_dir: Path, result: CompileResult) -> tuple:
 
         rdiags = rdiags + check_notifications(pipeline, definition)
     result.graph = graph
-    return definition, uploads, mdiags + rdiags + check_names(pipeline)
+    from .branches import check_reachability
+
+    reach = [d for d in check_reachability(pipeline, graph) if d.severity != "warning"] if graph is not None else []
+    return definition, uploads, mdiags + rdiags + reach + check_names(pipeline)
 
 
 def definition_sha256(text: str) -> str:

@@ -169,9 +169,10 @@ class ParamProblem(NamedTuple):
     hint: str | None = None
 
 
-def parse_param_pairs(pairs, declared: dict) -> tuple[dict, dict, list[ParamProblem]]:
+def parse_param_pairs(pairs, declared: dict, definition: dict | None = None) -> tuple[dict, dict, list[ParamProblem]]:
     """`--param NAME=VALUE` strings -> ({name: typed value}, {name: the text as given}, problems),
-    checked against the declared parameters (names, types, enums)."""
+    checked against the declared parameters (names, types, enums), the length StartPipelineExecution
+    takes and, given the `definition`, every field the parameter feeds (mlpc.paramcheck)."""
     from .diagnostics import did_you_mean
     from .model import coerce_param_value
 
@@ -193,4 +194,9 @@ def parse_param_pairs(pairs, declared: dict) -> tuple[dict, dict, list[ParamProb
                 f" (one of {', '.join(param.enum)})" if param.enum else "")))
             continue
         values[name], texts[name] = value, text
+    from .paramcheck import override_problems
+
+    for name, message, hint in override_problems(definition, values):
+        problems.append(ParamProblem(f"--param {name}: {message}", hint))
+        values.pop(name, None)
     return values, texts, problems

@@ -199,9 +199,17 @@ class ConditionSyntaxError(Exception):
         self.message, self.offset, self.hint = message, offset, hint
 
 
+class Literal(NamedTuple):
+    """A literal operand of a condition: its value, column offset, and whether it was quoted."""
+
+    value: object
+    offset: int
+    quoted: bool = False
+
+
 class Compare(NamedTuple):
     op: str  # key of COMPARISONS
-    left: object  # Ref or literal
+    left: object  # Ref or Literal
     right: object
 
 
@@ -266,17 +274,17 @@ def parse_condition(text: str):
         kind, val, off = peek()
         if kind == "num":
             take()
-            return float(val) if any(c in val for c in ".eE") else int(val)
+            return Literal(float(val) if any(c in val for c in ".eE") else int(val), off)
         if kind == "str":
             take()
-            return val[1:-1]
+            return Literal(val[1:-1], off, quoted=True)
         if kind == "interp":
             take()
             return Ref(val[2:-1].strip(), off + 2)
         if kind == "word":
             if val in ("true", "false"):
                 take()
-                return val == "true"
+                return Literal(val == "true", off)
             if val in _KEYWORDS:
                 raise ConditionSyntaxError(f"expected an operand, found keyword {val!r}", off)
             take()

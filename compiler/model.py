@@ -22,6 +22,7 @@ class Parameter(NamedTuple):
     default: object = None
     enum: tuple | None = None
     path: tuple = ()
+    allow_unused: bool = False  # declared on purpose though no step reads it (silences M041)
 
 
 class PropertyFile(NamedTuple):
@@ -100,7 +101,7 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         elif enum and default is not None and default not in enum:
             diags.append(Diagnostic("M003", f"default {default!r} of parameter '{name}' is not in its enum",
                                     path=path + ("default",), hint="allowed: " + ", ".join(map(str, enum))))
-        params[name] = Parameter(name, ptype, default, enum, path)
+        params[name] = Parameter(name, ptype, default, enum, path, bool(spec.get("allow_unused", False)))
     steps, files = {}, {}
     for name, spec in doc["steps"].items():
         steps[name] = Step(name, spec["type"], spec, ("steps", name))
@@ -210,10 +211,15 @@ def _fits(value, ptype: str) -> bool:
     return isinstance(value, PY_TYPES[ptype])
 
 
+_NUMBER = {"Integer": re.compile(r"[+-]?\d+"), "Float": re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")}
+
+
 def coerce_param_value(text: str, param: Parameter) -> tuple[object, str | None]:
     """Parse a --param override (a string) as the parameter's type. Returns (value, error)."""
     t = param.type
     try:
+        if t in ("Integer", "Float") and not _NUMBER[t].fullmatch(text.strip()):
+            raise ValueError(text)  # what SageMaker parses: no '1_000', 'nan' or 'inf'
         if t == "Integer":
             value = int(text)
         elif t == "Float":

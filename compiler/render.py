@@ -16,6 +16,7 @@ from .expressions import Unresolved, to_json
 from .graph import Graph, cycle_diagnostic, find_cycle
 from .manifest import Upload, code_uri, sourcedir_bytes
 from .model import Pipeline
+from .paramcheck import parameter_diagnostics
 from .pipeline_values import check as check_pipeline_values
 from .resolve import Resolver
 from .steps.common import SHAPE_CODE
@@ -116,6 +117,7 @@ def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False):
     docs, origins = render_steps(pipeline, ctx)
     graph, gdiags = build_graph(pipeline, resolver, docs)
     diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags + literal_only_references(pipeline, resolver)
+    diags += parameter_diagnostics(pipeline, docs, origins, reported=diags)
     if diags:
         return (None, [], graph, diags, origins) if with_origins else (None, [], graph, diags)
     for name, doc in docs.items():

@@ -50,7 +50,8 @@ strict_step = {"if": {"required": ["extends"]}, "then": loose_step, "else": by_t
 reusing = {"anyOf": [{"required": ["defaults"]}, {"required": ["include"]}]}
 PIPELINE_REQUIRED = ["name", "role", "bucket"]
 param = obj({"type": S(enum=["String","Integer","Float","Boolean"]), "default": {"type": ["string","number","boolean"]},
-             "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S()}, ["type"])
+             "enum": {"type": "array", "items": S(), "minItems": 1}, "description": S(),
+             "allow_unused": {"type": "boolean"}}, ["type"])
 ROLE_ARN = "^arn:aws[a-z\\-]*:iam::\\d{12}:role/.+$"  # an IAM role ARN; also checked on --role / --schedule-role
 schedule = obj({"expression": S(pattern="^(cron|rate|at)\\(.+\\)$", description="cron(...), rate(...) or at(...)"),
                 "timezone": S(), "parameters": {"type": "object", "additionalProperties": {"type": ["string","number","boolean"]}},

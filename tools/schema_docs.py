@@ -205,6 +205,8 @@ BY_PATH = {
                            "copied into the local store by `mlpc run --local`.",
     "parameters.*.type": "Parameter type: String, Integer, Float or Boolean.",
     "parameters.*.description": "What the parameter is for (documentation only).",
+    "parameters.*.allow_unused": "true: the parameter is declared on purpose though no step reads it (e.g. callers pass it "
+                                 "and only the execution's record keeps it); silences the unused-parameter warning (M041).",
     "notifications": "Alerts: EventBridge rules that send this pipeline's SageMaker events to SNS topics, "
                      "NAME: {topics, events}; created, updated and removed by `mlpc upsert`.",
     "notifications.*.topics": "SNS topic ARNs the events are sent to (1-5 rule targets), e.g. "

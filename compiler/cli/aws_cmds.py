@@ -49,7 +49,7 @@ def start(
     if is_file(target):
         res = compile_or_exit(Path(target), var, vars_file)
         name, region = res.pipeline.name, region_or_exit(region, res)
-        values = overrides_or_exit(param, res.pipeline.parameters)  # before any AWS call
+        values = overrides_or_exit(param, res.pipeline.parameters, res.definition)  # before any AWS call
     else:
         name = target
     with cli_errors():
@@ -58,7 +58,8 @@ def start(
         if deployed is None:
             raise AwsError(f"pipeline '{name}' is not deployed", "deploy it first: mlpc upsert FILE", "NotDeployed")
         if res is None:
-            values = overrides_or_exit(param, executions.parameters_from_deployed(require_definition(deployed)))
+            definition = require_definition(deployed)
+            values = overrides_or_exit(param, executions.parameters_from_deployed(definition), definition)
         elif deployed.definition != res.definition:
             typer.echo(f"note: {target} differs from the deployed pipeline, which is what runs (see mlpc diff {target})",
                        err=True)

@@ -67,10 +67,10 @@ def is_file(target: str) -> bool:
     return target.endswith((".yaml", ".yml")) or Path(target).is_file()
 
 
-def overrides_or_exit(pairs, parameters) -> dict:
+def overrides_or_exit(pairs, parameters, definition: dict | None = None) -> dict:
     from ..deploy.executions import parse_overrides
 
-    values, errors = parse_overrides(pairs, parameters)
+    values, errors = parse_overrides(pairs, parameters, definition)
     print_errors(errors)
     if errors:
         raise typer.Exit(1)

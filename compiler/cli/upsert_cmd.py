@@ -52,7 +52,7 @@ def upsert(
     if param and len(results) > 1:
         fail("--param applies to one pipeline", "upsert the files one by one to give each its parameters")
     regions = {region_or_exit(region, res) for res in results}
-    values = {res.file: (overrides_or_exit(param, res.pipeline.parameters) if start else {}) for res in results}
+    values = {res.file: (overrides_or_exit(param, res.pipeline.parameters, res.definition) if start else {}) for res in results}
     plans = []
     with cli_errors():
         commits = {res.file: source_commit(Path(res.file), git_commit) for res in results}

@@ -15,10 +15,11 @@ TERMINAL = ("Succeeded", "Failed", "Stopped")
 FAILED_STEP_STATUSES = ("Failed", "Stopped")
 
 
-def parse_overrides(pairs: list, parameters: dict) -> tuple:
+def parse_overrides(pairs: list, parameters: dict, definition: dict | None = None) -> tuple:
     """--param K=V strings -> ({name: typed value}, [ArgumentError]), checked against the declared parameters
-    (names, types, enums) before any AWS call (mlpc.definition.parse_param_pairs, shared with the local runner)."""
-    values, _texts, problems = parse_param_pairs(pairs, parameters)
+    (names, types, enums) and, given the definition, the fields they feed, before any AWS call
+    (mlpc.definition.parse_param_pairs, shared with the local runner)."""
+    values, _texts, problems = parse_param_pairs(pairs, parameters, definition)
     return values, [ArgumentError(p.message, p.hint) for p in problems]
 
 

@@ -60,6 +60,11 @@ def parse_parameters(definition: dict, pairs: list[str], store: LocalStore | Non
                 errors.append(ArgumentError(f"--param {name}: {err}"))
                 continue
         values[name] = value
+    from ..paramcheck import override_problems
+
+    overridden = {n: values[n] for n in given if n in values}
+    for name, message, hint in override_problems(definition, overridden):  # what a --param value feeds
+        errors.append(ArgumentError(f"--param {name}: {message}", hint))
     for n, v in values.items():
         if v is None:
             errors.append(ArgumentError(f"parameter '{n}' has no default value; pass --param {n}=VALUE"))

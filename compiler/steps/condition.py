@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ..expressions import (COMPARISONS, And, Compare, ConditionSyntaxError, Expr, InList, Not, Or, Ref,
+from ..expressions import (COMPARISONS, And, Compare, ConditionSyntaxError, Expr, InList, Literal, Not, Or, Ref,
                            parse_condition)
 from ..slips import condition_hint
 from .common import Rendered
 
 NUMERIC = ("Integer", "Float")
+ORDERING = (">=", ">", "<=", "<")
 
 
 def render(step, ctx) -> Rendered:
@@ -40,6 +41,8 @@ class _Builder:
     def operand(self, value):
         if isinstance(value, Ref):
             return self.ctx.resolver.ref(value, self.step.path + ("if",), self.step.name)
+        if isinstance(value, Literal):
+            return value.value
         return value
 
     def node(self, n) -> dict:
@@ -49,7 +52,9 @@ class _Builder:
             body = {"Type": "Equals" if n.op == "!=" else COMPARISONS[n.op], "LeftValue": left, "RightValue": right}
             return {"Type": "Not", "Condition": body} if n.op == "!=" else body
         if isinstance(n, InList):
-            return {"Type": "In", "QueryValue": self.operand(n.query), "Values": [self.operand(v) for v in n.values]}
+            query, values = self.operand(n.query), [self.operand(v) for v in n.values]
+            self._check_in(n, query, values)
+            return {"Type": "In", "QueryValue": query, "Values": values}
         if isinstance(n, Not):
             return {"Type": "Not", "Condition": self.node(n.expr)}
         if isinstance(n, Or):
@@ -59,18 +64,68 @@ class _Builder:
                 {"Type": "Not", "Condition": self.node(i)} for i in n.items]}}
         raise TypeError(n)
 
+    def _error(self, code, message, raw, hint):
+        self.ctx.resolver.error(code, message, self.step.path + ("if",), getattr(raw, "offset", 0), hint)
+
     def _check_types(self, op, n, left, right):
-        lt, rt = _type(left), _type(right)
+        """Both sides typed: parameters and step properties by their declared type, literals by how
+        they are written (a quoted '0.8' is a String); a property-file value (JsonGet) takes the type
+        of whatever it is compared with, so only the other side can be wrong."""
+        sides = ((n.left, _type(left)), (n.right, _type(right)))
+        if op in ORDERING:
+            for raw, t in sides:
+                if t in ("Boolean", "String"):
+                    self._error("C012", f"'{op}' compares numbers, but one side is {_a(t)}{_literal_note(raw)}", raw,
+                                _quote_hint(raw) or "compare a number (Integer/Float parameter, numeric property or JSON value)")
+                    return
+            return
+        (lraw, lt), (rraw, rt) = sides
         if lt is None or rt is None:
             return
-        if op in (">=", ">", "<=", "<") and ("Boolean" in (lt, rt) or "String" in (lt, rt)):
-            bad = n.left if lt in ("Boolean", "String") else n.right
-            self.ctx.resolver.error("C012", f"'{op}' compares numbers, but one side is {_a(lt if bad is n.left else rt)}",
-                                   self.step.path + ("if",), getattr(bad, "offset", 0),
-                                   "compare a number (Integer/Float parameter, numeric property or JSON value)")
-        elif (lt in NUMERIC) != (rt in NUMERIC) or (lt not in NUMERIC and lt != rt):
-            self.ctx.resolver.error("C013", f"'{op}' compares {_a(lt)} with {_a(rt)}", self.step.path + ("if",),
-                                   getattr(n.left, "offset", 0), "both sides must have the same type")
+        if _family(lt) != _family(rt):
+            raw = rraw if isinstance(rraw, Literal) else lraw
+            self._error("C013", f"'{op}' compares {_a(lt)} with {_a(rt)}{_literal_note(raw)}", raw,
+                        _quote_hint(raw) or "both sides must have the same type")
+
+    def _check_in(self, n, query, values):
+        """`x in [a, b]`: every member has the type of the left side (or, when that is a property-file
+        value, of the first typed member): SageMaker compares them with Equals."""
+        qt = _type(query)
+        expected, source = (qt, "the left side") if qt else (None, None)
+        for raw, value in zip(n.values, values):
+            t = _type(value)
+            if t is None:
+                continue
+            if expected is None:
+                expected, source = t, "the first member"
+                continue
+            if _family(t) != _family(expected):
+                note = _literal_note(raw) or (f" {_show(raw.value)}" if isinstance(raw, Literal) else f" '{raw.text}'")
+                self._error("C014", f"'in' list member{note} is {_a(t)}, but {source} is {_a(expected)}",
+                            raw, _quote_hint(raw) or "every member of an 'in' list has the type of the left side")
+
+
+def _family(t: str) -> str:
+    return "number" if t in NUMERIC else t
+
+
+def _show(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _literal_note(raw) -> str:
+    return f" (the quoted literal {raw.value!r})" if isinstance(raw, Literal) and raw.quoted else ""
+
+
+def _quote_hint(raw) -> str | None:
+    """A quoted literal that reads as a number: say the quotes make it a String."""
+    if isinstance(raw, Literal) and raw.quoted:
+        try:
+            float(raw.value)
+        except ValueError:
+            return None
+        return f"quotes make {raw.value!r} a String; write {raw.value} without quotes for a number"
+    return None
 
 
 def _a(type_name: str) -> str:
