@@ -172,7 +172,7 @@ CODES: tuple[Code, ...] = (
     _c("N015", WARNING, "the definition is larger than CreatePipeline's inline limit (upsert goes through S3)"),
     _c("N016", ERROR, "more parameters than a pipeline execution can be given (200)"),
     _c("N017", ERROR, "a String parameter default longer than SageMaker takes (4096 characters)"),
-    _c("N018", ERROR, "a parameter enum value longer than a value passed at start (1024 characters)"),
+    _c("N018", ERROR, "a parameter enum or schedule value longer than a value passed at start (1024 characters)"),
     _c("H001", ERROR, "a security setting that this step kind does not take"),
     _c("H002", ERROR, "a VPC list has more or fewer entries than SageMaker takes"),
     _c("H003", ERROR, "a security value from a parameter that is not a String"),

@@ -1,11 +1,11 @@
 """Parameters checked against what they feed, and against the service's parameter limits.
 
-A parameter's default, each of its enum values and each `--param` value is put, in turn, into
-every field the parameter feeds (also inside a `Std:Join`, when the join's other parts are
-literals), and that field is checked as if the value were written there: botocore's request
-shape for the step (type, min/max, length, pattern, enum) and SageMaker's own rules that
-botocore does not state (`service_rules`, when present). So `InstanceType: ${params.T}` with
-`default: ml.m5.xxl` is reported at the default, naming the field it does not fit.
+A parameter's default, each of its enum values, each value a schedule starts it with and each
+`--param` value is put, in turn, into every field the parameter feeds (also inside a `Std:Join`,
+when the join's other parts are literals), and that field is checked as if the value were written
+there, by `_field_issues`: botocore's request shape for the step (type, min/max, length, pattern,
+enum). So `InstanceType: ${params.T}` with `default: ml.m5.xxl` is reported at the default,
+naming the field it does not fit.
 
 Works on step documents in definition form (a compile's finished steps, or a deployed
 definition's), so compile (defaults, enums) and `mlpc start` / `mlpc run --local` (`--param`
@@ -120,44 +120,55 @@ def describe_field(step: str, path: tuple) -> str:
 
 
 # ---------------------------------------------------------------- compile-time diagnostics
-def _candidates(param) -> list:
-    """(value, YAML path) pairs of a declared parameter: its default, then its enum values."""
+def _candidates(pipeline) -> list:
+    """(parameter, value, YAML path, what) for every value a parameter is given in the file: its
+    default, its enum values, and the values schedules start it with."""
+    from .model import coerce_param_value
+
     out = []
-    if param.default is not None:
-        out.append((param.default, param.path + ("default",)))
-    for i, value in enumerate(param.enum or ()):
-        if value != param.default:
-            out.append((value, param.path + ("enum", i)))
+    for name, param in pipeline.parameters.items():
+        if param.default is not None:
+            out.append((name, param.default, param.path + ("default",), "default"))
+        for i, value in enumerate(param.enum or ()):
+            if value != param.default:
+                out.append((name, value, param.path + ("enum", i), "enum value"))
+    for sname, schedule in pipeline.schedules.items():
+        for pname, value in schedule.parameters:
+            param = pipeline.parameters.get(pname)
+            if param is None:
+                continue  # M011
+            if isinstance(value, str):
+                value, err = coerce_param_value(value, param)
+                if err:
+                    continue  # M012
+            out.append((pname, value, schedule.path + ("parameters", pname), f"schedule '{sname}' value"))
     return out
 
 
 def parameter_diagnostics(pipeline, docs: dict, origins: dict, reported: list = ()) -> list:
-    """Defaults and enum values that do not fit a field they feed (M040), and the service's limits
-    on parameters (N016-N018). `docs`: step name -> finished step document; `origins`: step name ->
-    {document path: YAML path} (render.render_steps); `reported`: diagnostics already made: a field
-    that has one (e.g. a Float parameter in an integer field) is not reported again here."""
+    """Defaults, enum values and schedule values that do not fit a field their parameter feeds (M040),
+    and the service's limits on parameters (N016-N018). `docs`: step name -> finished step document;
+    `origins`: step name -> {document path: YAML path} (render.render_steps); `reported`: diagnostics
+    already made: a field that has one (e.g. a Float parameter in an integer field) is not reported
+    again here."""
     from .diagnostics import Diagnostic
 
     out = []
-    params = pipeline.parameters
-    candidates = {name: [v for v, _ in _candidates(param)] for name, param in params.items() if _candidates(param)}
     seen = set()
-    for f in check_values(docs, candidates):
-        param = params[f.param]
-        at = next((p for v, p in _candidates(param) if v == f.value and type(v) is type(f.value)), param.path)
-        what = "default" if at[-1] == "default" else "enum value"
-        yaml_path = _yaml_path(origins.get(f.step) or {}, ("Arguments",) + f.path)
-        if yaml_path is not None and any(d.path[:len(yaml_path)] == yaml_path for d in reported):
-            continue  # that field already has its diagnostic (the parameter's type, a bad reference)
-        field = ".".join(map(str, yaml_path)) if yaml_path else describe_field(f.step, f.path)
-        key = (at, field, f.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(Diagnostic("M040", f"{what} {_short(f.value)} of parameter '{f.param}' does not fit "
-                                      f"{field}: {f.message}", path=at,
-                              hint=f.hint or f"'{f.param}' feeds {field}; give it a value that field takes"))
-    out += limit_diagnostics(params)
+    for pname, value, at, what in _candidates(pipeline):
+        for f in check_values(docs, {pname: [value]}):
+            yaml_path = _yaml_path(origins.get(f.step) or {}, ("Arguments",) + f.path)
+            if yaml_path is not None and any(d.path[:len(yaml_path)] == yaml_path for d in reported):
+                continue  # that field already has its diagnostic (the parameter's type, a bad reference)
+            field = ".".join(map(str, yaml_path)) if yaml_path else describe_field(f.step, f.path)
+            key = (at, field, f.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Diagnostic("M040", f"{what} {_short(f.value)} of parameter '{pname}' does not fit "
+                                          f"{field}: {f.message}", path=at,
+                                  hint=f.hint or f"'{pname}' feeds {field}; give it a value that field takes"))
+    out += limit_diagnostics(pipeline)
     return out
 
 
@@ -174,9 +185,10 @@ def _yaml_path(origins: dict, path: tuple) -> tuple | None:
     return None
 
 
-def limit_diagnostics(params: dict) -> list:
+def limit_diagnostics(pipeline) -> list:
     from .diagnostics import Diagnostic
 
+    params = pipeline.parameters
     out = []
     if len(params) > MAX_PARAMETERS:
         name = list(params)[MAX_PARAMETERS]
@@ -195,6 +207,13 @@ def limit_diagnostics(params: dict) -> list:
                                               f"a value passed at start has at most {MAX_VALUE_LENGTH}",
                                       path=p.path + ("enum", i),
                                       hint="StartPipelineExecution's Parameter.Value is at most 1024 characters"))
+    for sname, schedule in pipeline.schedules.items():
+        for pname, value in schedule.parameters:
+            if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+                out.append(Diagnostic("N018", f"schedule '{sname}' gives parameter '{pname}' {len(value)} characters; "
+                                              f"a value passed at start has at most {MAX_VALUE_LENGTH}",
+                                      path=schedule.path + ("parameters", pname),
+                                      hint="EventBridge Scheduler's SageMakerPipelineParameter.Value is at most 1024 characters"))
     return out
 
 
