@@ -80,6 +80,7 @@ class Pipeline(NamedTuple):
     local_data: tuple = ()  # ((s3 uri, local path), ...)
     notifications: dict = {}  # name -> Notification
     security: dict | None = None  # pipeline.security: defaults for every job step (see security.py)
+    max_parallel_steps: int | None = None  # pipeline.max_parallel_steps: ParallelismConfiguration (Create/UpdatePipeline)
 
 
 def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]]:
@@ -137,7 +138,7 @@ def build_model(doc: dict, base_dir: FsPath) -> tuple[Pipeline, list[Diagnostic]
         base_dir=base_dir, description=meta.get("description"), display_name=meta.get("display_name"),
         tags=tuple(sorted((meta.get("tags") or {}).items())), parameters=params, steps=steps,
         property_files=files, schedules=schedules, local_data=local, notifications=notifications,
-        security=meta.get("security"),
+        security=meta.get("security"), max_parallel_steps=meta.get("max_parallel_steps"),
     )
     return pipe, diags
 

@@ -25,7 +25,11 @@ To add one, append its lazy "module:function" path to OVERLAYS (one line); nothi
 
 from __future__ import annotations
 
-OVERLAYS: tuple[str, ...] = ("mlpc.security:overlay",)  # KMS keys, VPC, network isolation (security.py)
+OVERLAYS: tuple[str, ...] = (
+    "mlpc.security:overlay",  # KMS keys, VPC, network isolation (security.py)
+    "mlpc.steps.job_settings:tags_overlay",  # a step's `tags:` on the job it starts
+    "mlpc.request_overrides:overlay",  # `request:`, the escape hatch: last, so it has the final word
+)
 
 
 def apply_overlays(step, kind, rendered, ctx, overlays: tuple[str, ...] | None = None) -> None:

@@ -88,6 +88,7 @@ schema = {
                      "role": S(pattern=ROLE_ARN, **{"x-expected": "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"}),
                      "bucket": S(),
                      "region": S(), "tags": {"type": "object", "additionalProperties": S()}, "security": security,
+                     "max_parallel_steps": {"type": "integer", "minimum": 1},
                      "local": obj({"data": {"type": "object", "description": "s3 URI -> local path (relative to this file) seeded into the local store by `mlpc run --local`",
                                             "additionalProperties": S()}})},
                      # required unless the document reuses (an included file may give them; see "else")

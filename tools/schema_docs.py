@@ -49,6 +49,12 @@ BY_NAME = {
                          "enforced by mlpc run --local.",
     "encrypt_inter_container_traffic": "Encrypt traffic between the job's instances "
                                        "(EnableInterContainerTrafficEncryption).",
+    # the escape hatch (mlpc.request_overrides)
+    "request": "Escape hatch: members merged into the step's Create* request (CreateTrainingJob, "
+               "CreateProcessingJob, ...), in the API's own names, for any field mlpc has no key for, e.g. "
+               "{DebugHookConfig: {S3OutputPath: s3://b/debug}, RetryStrategy: {MaximumRetryAttempts: 2}}. "
+               "Mappings merge recursively; lists and scalars replace; null removes a member; what it sets "
+               "wins over what mlpc sets. Checked against botocore's request shape." + RUNTIME,
     # job resources
     "instance_type": "ML instance type the job runs on (ClusterConfig/ResourceConfig InstanceType), e.g. "
                      "ml.m5.xlarge." + RUNTIME,
@@ -106,6 +112,33 @@ BY_NAME = {
     "regex": "Regular expression with one group that captures the metric's value from the log, e.g. "
              "'validation-auc:([0-9\\.]+)'.",
     "enable_sagemaker_metrics": "Publish metrics as a time series (EnableSageMakerMetricsTimeSeries).",
+    # job settings (mlpc.steps.job_settings)
+    "use_spot": "Managed spot training (EnableManagedSpotTraining): true, or a Boolean ${params.X}; needs "
+                "max_wait_seconds. Checkpoint with checkpoint: so an interrupted job resumes.",
+    "max_wait_seconds": "With use_spot: the longest the job may take, waiting for spot capacity included "
+                        "(StoppingCondition.MaxWaitTimeInSeconds); at least max_runtime_seconds.",
+    "checkpoint": "Checkpoints SageMaker syncs to S3 and restores on restart (CheckpointConfig): {s3_uri, "
+                  "local_path}; mlpc run --local restores and saves them in the local store too.",
+    "debugger": "Debugger hook (DebugHookConfig): true (tensors under the job's output path, as the SDK's "
+                "default hook), or {s3_output_path, local_path, hook_parameters, collections}. Off when absent.",
+    "s3_output_path": "S3 prefix the data is written under (S3OutputPath); default: the job's output_path." + RUNTIME,
+    "hook_parameters": "Debugger hook parameters (HookParameters), NAME: value, e.g. {save_interval: 100}.",
+    "collections": "Tensor collections to save (CollectionConfigurations), NAME: {PARAMETER: value} or "
+                   "NAME: null, e.g. {losses: null, weights: {save_interval: 50}}.",
+    "profiler": "SageMaker Profiler (ProfilerConfig): true (system metrics under the job's output path, as the "
+                "SDK's default), false (DisableProfiler: true), or {s3_output_path, interval_millis}. Nothing "
+                "when absent.",
+    "interval_millis": "How often system metrics are sampled, in ms (ProfilingIntervalInMilliseconds): 100, "
+                       "200, 500, 1000, 5000 or 60000.",
+    "distribution": "Distributed script-mode PyTorch training, rendered as the SDK's PyTorch(distribution=) "
+                    "hyperparameters: torch_distributed (torchrun; GPU/Trainium instances), mpi "
+                    "({processes_per_host, custom_mpi_options}) or parameter_server; a name or {STRATEGY: options}.",
+    "torch_distributed": "torchrun on every instance (sagemaker_torch_distributed_enabled); GPU or Trainium instances.",
+    "mpi": "MPI (sagemaker_mpi_enabled): {processes_per_host, custom_mpi_options}.",
+    "parameter_server": "Parameter servers (sagemaker_parameter_server_enabled).",
+    "processes_per_host": "MPI processes per instance (sagemaker_mpi_num_of_processes_per_host), e.g. the GPUs per "
+                          "instance.",
+    "custom_mpi_options": "Extra mpirun options (sagemaker_mpi_custom_mpi_options), e.g. '-x NCCL_DEBUG=INFO'.",
     # tuning
     "objective": "The metric the tuning job optimises (HyperParameterTuningJobObjective).",
     "metric": "Name of the objective metric, e.g. validation:auc.",
@@ -166,7 +199,13 @@ BY_NAME = {
     "role": "IAM role ARN the pipeline's jobs run as (RoleArn), e.g. arn:aws:iam::123456789012:role/SageMakerRole.",
     "bucket": "S3 bucket (no s3:// prefix) for code uploads and default outputs, e.g. my-ml-artifacts.",
     "region": "AWS region the pipeline is compiled for (image URIs are regional), e.g. us-east-1.",
-    "tags": "Tags put on the pipeline, KEY: value.",
+    "tags": "Tags on the job a step starts (the Create* request's Tags, [{Key, Value}] as the SDK's tags=), "
+            "KEY: value." + RUNTIME,
+    "pipeline.tags": "Tags put on the pipeline, KEY: value (CreatePipeline Tags; not copied to its jobs: give a "
+                     "step its own tags:).",
+    "max_parallel_steps": "At most this many steps of an execution run at once (the pipeline's "
+                          "ParallelismConfiguration.MaxParallelExecutionSteps, sent with CreatePipeline / "
+                          "UpdatePipeline as the SDK's parallelism_config; mlpc run --local honours it too).",
     "local": "Settings for `mlpc run --local` only.",
     "parameters": "Pipeline parameters, NAME: {type, default, enum}; overridden per execution "
                   "(--param NAME=VALUE), read with ${params.NAME}.",
@@ -182,6 +221,14 @@ BY_NAME = {
 }
 
 BY_PATH = {
+    "training.checkpoint.s3_uri": "S3 prefix the checkpoints are synced to (CheckpointConfig.S3Uri)." + RUNTIME,
+    "tuning.checkpoint.s3_uri": "S3 prefix the trials' checkpoints are synced to (CheckpointConfig.S3Uri)." + RUNTIME,
+    "training.checkpoint.local_path": "Checkpoint folder in the container (CheckpointConfig.LocalPath); default "
+                                      "/opt/ml/checkpoints.",
+    "tuning.checkpoint.local_path": "Checkpoint folder in the container (CheckpointConfig.LocalPath); default "
+                                    "/opt/ml/checkpoints.",
+    "training.debugger.local_path": "Where the hook writes tensors in the container before they are uploaded "
+                                    "(DebugHookConfig.LocalPath).",
     # reuse (mlpc.reuse; README "Reuse across steps and pipelines")
     "include": "Files merged in before this one (partial pipeline documents: vars, pipeline, parameters, "
                "defaults, steps, ...), in order; this file's own fields win. Paths are relative to this file and "

@@ -139,6 +139,9 @@ def execution_summary(record) -> str:
     if unenforced:
         text += (f"\nKMS key, VPC and inter-container encryption settings of {', '.join(unenforced)}: recorded "
                  "in the execution record, not enforced locally (network isolation is)")
+    ignored = [f"{s.name}: {', '.join(s.not_emulated)}" for s in record.steps.values() if s.not_emulated]
+    if ignored:
+        text += "\nnot emulated locally (the steps ran without them; SageMaker applies them): " + "; ".join(ignored)
     return text
 
 

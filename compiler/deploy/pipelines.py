@@ -36,6 +36,7 @@ class Deployed:
     description: str | None
     display_name: str | None
     tags: dict
+    parallelism: dict | None = None  # ParallelismConfiguration, when the pipeline has one
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def get_deployed(sm, name: str) -> Deployed | None:
     except ValueError:
         definition = None  # unreadable: upsert overwrites it; diff and start refuse (see require_definition)
     return Deployed(name, resp["PipelineArn"], definition, resp.get("RoleArn"), resp.get("PipelineDescription"),
-                    resp.get("PipelineDisplayName"), tags)
+                    resp.get("PipelineDisplayName"), tags, resp.get("ParallelismConfiguration") or None)
 
 
 def require_definition(deployed: Deployed) -> dict:
@@ -126,13 +127,16 @@ def plan_upsert(aws, result, role: str | None = None, commit: str = "unknown") -
                "RoleArn": role or pipe.role}
     if pipe.description:
         request["PipelineDescription"] = pipe.description
+    if getattr(pipe, "max_parallel_steps", None):  # as the SDK's Pipeline.create/update(parallelism_config=)
+        request["ParallelismConfiguration"] = {"MaxParallelExecutionSteps": pipe.max_parallel_steps}
     deployed = get_deployed(aws.sagemaker, pipe.name)
     tags = desired_tags(result, commit)
     if deployed is None:
         return UpsertPlan(pipe.name, "create", uploads, sha, s3_loc, tags, None, True, request)
     same = (deployed.definition is not None and deployed.definition == json.loads(text) and deployed.role == request["RoleArn"]
             and (deployed.description or None) == request.get("PipelineDescription")
-            and (deployed.display_name or pipe.name) == request["PipelineDisplayName"])
+            and (deployed.display_name or pipe.name) == request["PipelineDisplayName"]
+            and deployed.parallelism == request.get("ParallelismConfiguration"))
     untag = stale_tags(deployed, pipe)
     if same:
         user_tags_ok = all(deployed.tags.get(k) == v for k, v in tags.items() if k != TAG_COMMIT)

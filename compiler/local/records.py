@@ -51,6 +51,7 @@ class StepRecord:
     peak_rss_mb: float | None = None  # the step process's peak resident memory (None: no process)
     security: dict = field(default_factory=dict)  # what the job asked for (local/security.py)
     environment: dict = field(default_factory=dict)  # its libraries vs the container's pins (local/envs.py)
+    not_emulated: list = field(default_factory=list)  # what the job asked for that runs differently locally (local/unemulated.py)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import sandbox, security
+from . import sandbox, security, unemulated
 from .cache import StepCache, cache_key, cache_settings
 from .envs import Environments
 from .evaluate import resolve
@@ -88,6 +88,7 @@ class _Run:
         self.security: dict = {}  # step -> the security settings its job asked for
         self.envs = Environments(options.env, tool=options.env_tool)
         self.environments: dict = {}  # step -> its libraries vs its container's pins
+        self.not_emulated: dict = {}  # step -> what its job asks for that a local run does not do
         self.lock = threading.Lock()
         self.record = ExecutionRecord(
             id=eid, pipeline=options.pipeline_name, source=options.source, status=EXECUTING, started=self.info.started,
@@ -261,8 +262,10 @@ class _Run:
             return failed(f"cannot resolve the step's arguments: {err}")
         found = security.settings(ctx.type, args, self._model_arguments)
         ctx.network_isolation = bool(found.get("network_isolation"))
+        ignored = unemulated.findings(ctx.type, args)
         with self.lock:
             self.security[ctx.name] = found
+            self.not_emulated[ctx.name] = ignored
         executor = EXECUTORS.get(ctx.type) or (stub.run if ctx.name in self.options.stubs else None)
         if executor is None:
             return failed(f"step type {ctx.type!r} has no local executor; stub it with --stub {ctx.name}")
@@ -304,6 +307,7 @@ class _Run:
             self.props[name] = outcome.properties
             rec.security = self.security.get(name) or {}
             rec.environment = self.environments.get(name) or {}
+            rec.not_emulated = self.not_emulated.get(name) or []
         step_dir = self.ws.step_dir(self.info.id, name)
         if step_dir.is_dir():
             (step_dir / "properties.json").write_text(json.dumps(outcome.properties, indent=2, sort_keys=True,

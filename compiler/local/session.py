@@ -109,6 +109,9 @@ def run_compiled(result, workspace: Workspace, *, param_pairs: list[str] | None 
     errors += perrors + serrors
     if errors:
         return None, errors
+    limit = getattr(pipeline, "max_parallel_steps", None)  # ParallelismConfiguration, as SageMaker honours it
+    if limit:
+        max_parallel = min(max_parallel or limit, limit)
     options = RunOptions(pipeline_name=getattr(pipeline, "name", None) or "local-pipeline",
                          region=getattr(pipeline, "region", None) or "us-east-1", source=result.file,
                          use_cache=use_cache, stubs=stubs, max_parallel=max_parallel, env=env)

@@ -4,7 +4,7 @@
 Used by tools/gen_schema.py only (never at run time). Which fields apply to which `check` is
 checked by the renderers (steps/check_job.py: ONLY_FOR, REQUIRED), with a message per field.
 """
-from .schema_parts import cache, common, security
+from .schema_parts import cache, common, request, security, tags
 
 RUNTIME = " Accepts ${...} run-time references."
 LITERAL_NOTE = " Literal: it is written into the analysis config."
@@ -31,7 +31,7 @@ SCALAR = {"type": ["string", "number", "boolean"]}
 NAME_OR_INDEX = ["string", "integer"]
 
 check_common = {
-    **common, "cache": cache, "security": security,
+    **common, "cache": cache, "security": security, "request": request, "tags": tags,
     "instance_type": _d("Instance type of the check's processing job (CheckJobConfig instance_type; default "
                         "ml.m5.xlarge)." + RUNTIME, type=STR_REF),
     "instance_count": _d("Instances of the check's processing job (default 1). An integer or ${params.X}.",

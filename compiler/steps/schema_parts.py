@@ -39,4 +39,9 @@ security = obj({
     description="KMS keys (kms_key: one key for volumes and outputs), VPC, network isolation, inter-container "
                 "encryption; pipeline.security applies to every job step, a step's security: overrides it key by key "
                 "(mlpc.security)")
-job = {"cache": cache, "retry": retry, "security": security}
+request = {"type": "object", "propertyNames": {"pattern": "^[A-Z][A-Za-z0-9]*$", "x-expected":
+                                                "a member name of the step's Create* request, e.g. DebugHookConfig"},
+           "description": "Escape hatch: members deep-merged into the step's Create* request (mlpc.request_overrides)"}
+tags = {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "description": "Tags on the job the step starts (Tags), KEY: value"}
+job = {"cache": cache, "retry": retry, "security": security, "request": request, "tags": tags}

@@ -3,8 +3,9 @@
 A new step kind keeps its fragment in its own module, built from steps/schema_parts.py.
 """
 # ruff: noqa: E501
+from .distribution import STRATEGIES
 from .evidence import DRIFT, METRICS
-from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, retry, strmap  # noqa: F401
+from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, request, retry, strmap, tags  # noqa: F401
 
 resources = {"instance_type": SVAL, "instance_count": IVAL, "volume_size_gb": IVAL, "max_runtime_seconds": IVAL,
              "environment": strmap, "image": SVAL, "framework": S(), "framework_version": S(), "py_version": S()}
@@ -29,8 +30,22 @@ training_fields = {**resources,
     "hyperparameters": {"type": "object", "additionalProperties": SVAL},
     "channels": {"type": "object", "additionalProperties": channel},
     "output_path": SVAL, "metric_definitions": {"type": "array", "items": obj({"name": S(), "regex": S()}, ["name", "regex"])},
-    "enable_sagemaker_metrics": B}
-training = obj({**common, **job, **training_fields}, ["type", "instance_type"])
+    "enable_sagemaker_metrics": B,
+    "use_spot": {"type": ["boolean", "string"]}, "max_wait_seconds": IVAL,
+    "checkpoint": obj({"s3_uri": SVAL, "local_path": SVAL}, ["s3_uri"]),
+    "distribution": {"oneOf": [S(enum=list(STRATEGIES)),
+                               {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+                                "properties": {"torch_distributed": obj({}, type=["object", "null"]),
+                                               "parameter_server": obj({}, type=["object", "null"]),
+                                               "mpi": obj({"processes_per_host": IVAL, "custom_mpi_options": SVAL},
+                                                          type=["object", "null"])}}]}}
+debugger = {"oneOf": [B, obj({"s3_output_path": SVAL, "local_path": SVAL,
+                              "hook_parameters": {"type": "object", "additionalProperties": SVAL},
+                              "collections": {"type": "object", "additionalProperties": {
+                                  "type": ["object", "null"], "additionalProperties": SVAL}}})]}
+profiler = {"oneOf": [B, obj({"s3_output_path": SVAL, "interval_millis": IVAL})]}
+training = obj({**common, **job, **training_fields, "debugger": debugger, "profiler": profiler},
+               ["type", "instance_type"])
 prange = obj({"type": S(enum=["continuous","integer","categorical"]), "min": {"type": "number"}, "max": {"type": "number"},
               "values": {"type": "array", "items": SVAL}, "scaling": S(enum=["Auto","Linear","Logarithmic","ReverseLogarithmic"])}, ["type"])
 tuning = obj({**common, **job, **training_fields,
@@ -121,7 +136,7 @@ def model_card_schema() -> dict:
 
 
 # no `security:` on register_model: CreateModelPackage takes none of the settings
-register = obj({**common, "cache": cache, "retry": retry, **model_fields, "model_package_group": SVAL,
+register = obj({**common, "cache": cache, "retry": retry, "request": request, "tags": tags, **model_fields, "model_package_group": SVAL,
     "approval_status": SVAL, "content_types": {"type": "array", "items": S(), "minItems": 1},
     "response_types": {"type": "array", "items": S(), "minItems": 1},
     "inference_instances": {"type": "array", "items": S()}, "transform_instances": {"type": "array", "items": S()},

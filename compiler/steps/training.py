@@ -8,6 +8,8 @@ from posixpath import basename
 from ..expressions import Expr
 from .common import Rendered
 from .images import image_uri
+from .distribution import hyperparameters as distribution_hyperparameters
+from .job_settings import debugger, profiler, spot
 
 
 def default_output_path(pipeline, step) -> str:
@@ -72,6 +74,19 @@ def channels(step, ctx, origins: dict, key: tuple) -> list:
     return out
 
 
+# Framework estimators that turn SageMaker metrics on unless told otherwise, from this version on
+# (sagemaker/pytorch/estimator.py, tensorflow/estimator.py, mxnet/estimator.py: "enable sagemaker metrics").
+METRICS_BY_DEFAULT = {"pytorch": (1, 3), "tensorflow": (1, 15), "mxnet": (1, 6)}
+
+
+def _metrics_by_default(framework, version) -> bool:
+    since = METRICS_BY_DEFAULT.get(framework)
+    if since is None or not isinstance(version, str):
+        return False
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    return parts >= since
+
+
 def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters") -> dict:
     """The members CreateTrainingJob and a tuning job's TrainingJobDefinition share."""
     script_mode = step.get("entry_point") is not None
@@ -84,6 +99,8 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
         algo["MetricDefinitions"] = [{"Name": m["name"], "Regex": m["regex"]} for m in step.get("metric_definitions")]
     if step.get("enable_sagemaker_metrics") is not None:
         algo["EnableSageMakerMetricsTimeSeries"] = step.get("enable_sagemaker_metrics")
+    elif script_mode and _metrics_by_default(step.get("framework"), step.get("framework_version")):
+        algo["EnableSageMakerMetricsTimeSeries"] = True
     origins[("AlgorithmSpecification", "TrainingImage")] = ipath
     out_path = ctx.value(step, ("output_path",)) if step.get("output_path") is not None else default_output_path(ctx.pipeline, step)
     args = {
@@ -107,14 +124,19 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     if chans:
         args["InputDataConfig"] = chans
     hps = hyperparameters(step, ctx, script_mode)
+    hps.update(distribution_hyperparameters(step, ctx))
     if hps:
         args[hp_key] = hps
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
+    spot(step, ctx, args, origins)
     return args
 
 
 def render(step, ctx) -> Rendered:
     origins: dict = {}
     args = job_definition(step, ctx, origins)
+    out_path = args["OutputDataConfig"]["S3OutputPath"]
+    debugger(step, ctx, args, origins, out_path)
+    profiler(step, ctx, args, origins, out_path)
     return Rendered(args, origins)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..records import now_iso
 from ..sandbox import cleanup
+from . import checkpoints
 from .base import (CONTAINER_ROOT, StepContext, base_env, extract_tar, failed, failure_tail, host_path, max_runtime,
                    run_script, script_failure, stage_input, store_tar, succeeded)
 
@@ -101,7 +102,13 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
         {"current_host": HOST, "hosts": [HOST], "network_interface_name": "eth0", "current_instance_type": "local"}))
     env = base_env({**(args.get("Environment") or {}), "TRAINING_JOB_NAME": name,
                     "TRAINING_JOB_ARN": ctx.arn("training-job", name)})
+    ckpt, err = checkpoints.restore(ctx.store, args, root)
+    if err:
+        return JobResult(False, err)
     res = kind.run(ctx, root, hps, channels, env, max_runtime(args), job_dir, spec)
+    err = checkpoints.save(ctx.store, args, ckpt) if ckpt else None  # saved on failure too, as SageMaker does
+    if err and res.ok:
+        return JobResult(False, err, script_seconds=res.script_seconds)
     if not res.ok:
         failure_file = root / "output" / "failure"
         if failure_file.is_file() and failure_file.read_text().strip():
