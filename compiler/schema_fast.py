@@ -125,6 +125,9 @@ class Compiler:
     def _k_minProperties(self, n, _):
         return lambda v: not isinstance(v, dict) or len(v) >= n
 
+    def _k_maxProperties(self, n, _):
+        return lambda v: not isinstance(v, dict) or len(v) <= n
+
     def _k_required(self, names, _):
         return lambda v: not isinstance(v, dict) or all(k in v for k in names)
 

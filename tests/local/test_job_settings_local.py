@@ -91,3 +91,20 @@ def test_findings_per_job_type():
     assert unemulated.findings("Processing", {"AppSpecification": {}, "ProcessingResources": {
         "ClusterConfig": {"InstanceCount": 2}}}) == ["InstanceCount 2 (one host locally)"]
     assert unemulated.findings("Condition", {"Anything": 1}) == []  # kinds without a table: nothing claimed
+
+
+def test_max_parallel_steps_caps_the_local_runner(tmp_path, monkeypatch):
+    from mlpc.api import compile_text
+    from mlpc.local import session
+
+    seen = []
+    monkeypatch.setattr(session, "run_definition", lambda d, ws, params, options, on_event: (
+        seen.append(options.max_parallel), (None, []))[1])
+    text = ("pipeline: {name: p, role: 'arn:aws:iam::123456789012:role/R', bucket: b, max_parallel_steps: 2}\n"
+            "steps:\n  Stop: {type: fail, message: done}\n")
+    result = compile_text(text)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    ws = Workspace.at(tmp_path / "ws")
+    for asked in (None, 8, 1):
+        session.run_compiled(result, ws, max_parallel=asked)
+    assert seen == [2, 2, 1]  # the pipeline's limit, unless --max-parallel asks for fewer
