@@ -153,7 +153,8 @@ BY_NAME = {
     "values": "The values of a categorical range (Values).",
     "scaling": "How the range is searched (ScalingType): Auto, Linear, Logarithmic, ReverseLogarithmic.",
     # transform
-    "model_name": "The SageMaker model to run (ModelName), usually ${steps.CreateModel.model_name}." + RUNTIME,
+    "model_name": "The SageMaker model to run (ModelName), e.g. a model created outside the pipeline; give "
+                  "this or `model:`." + RUNTIME,
     "input": "The batch transform input (TransformInput).",
     "data": "S3 URI of the data to transform (TransformInput.DataSource.S3DataSource.S3Uri)." + RUNTIME,
     "split_type": "How input files are split into records (SplitType): None, Line, RecordIO, TFRecord.",
@@ -279,6 +280,13 @@ BY_PATH = {
     "transform.input.compression": "Compression of the input (TransformInput.CompressionType): None or Gzip.",
     "transform.input.s3_data_type": "S3DataType of the input: S3Prefix or a manifest.",
     "model.instance_type": "Instance type used to pick the framework image (cpu or gpu variant).",
+    "transform.model": "Name of a `model` step whose model this job runs: ModelName becomes that step's "
+                       "ModelName property (a data dependency), as the SDK's Transformer(model_name="
+                       "step.properties.ModelName). Give this or model_name.",
+    "register_model.model": "Name of a `model` step whose container this version registers (image, model data, "
+                            "environment, script-mode code), as the SDK's model.register(): the model is defined "
+                            "once. Give this or the container fields (image/algorithm/framework, model_data, ...), "
+                            "not both.",
     "register_model.instance_type": "Instance type used to pick the framework image (cpu or gpu variant).",
     "register_model.model_metrics.*.content_type": "MIME type of the report (MetricsSource.ContentType), "
                                                    "default application/json.",

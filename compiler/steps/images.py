@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from ..expressions import Unresolved
 
+# Step types that take `algorithm:` (a built-in algorithm's image) besides `framework:`.
+ALGORITHM_KINDS = frozenset({"training", "tuning", "model", "register_model"})
+
+
+def step_image(step, ctx, *, scope: str):
+    """A step's image from `image:`, `algorithm:` (+ algorithm_version) or `framework:` (+ framework_version),
+    as training steps choose it."""
+    if step.get("image") is None and step.get("algorithm") is not None:
+        return image_uri(step, ctx, scope=scope, framework_key="algorithm", version_key="algorithm_version")
+    return image_uri(step, ctx, scope=scope)
+
 
 def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", version_key: str = "framework_version"):
     """-> (value, yaml key path) or (None, path) after recording a diagnostic."""
@@ -11,8 +22,11 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
         return ctx.value(step, ("image",)), ("image",)
     framework = step.get(framework_key)
     if framework is None:
+        algorithm = "`algorithm:` and `algorithm_version:` (a built-in algorithm, e.g. xgboost / 1.7-1), " \
+            if step.type in ALGORITHM_KINDS else ""
         ctx.error(step, (), "I001", f"{step.type} step '{step.name}' needs an image",
-                  f"set `image:` to an ECR URI, or `{framework_key}:` and `{version_key}:` (e.g. sklearn / 1.2-1)")
+                  f"set `image:` to an ECR URI, {algorithm}or `{framework_key}:` and `{version_key}:` "
+                  "(e.g. sklearn / 1.2-1)")
         return Unresolved("image"), ()
     version = step.get(version_key)
     instance = step.get("instance_type")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from .common import Rendered
-from .images import image_uri
+from .images import step_image
 
 
-def container(step, ctx, origins: dict, prefix: tuple, *, json_env: bool = False) -> dict:
-    """Image + ModelDataUrl + Environment; script mode adds SAGEMAKER_PROGRAM/SUBMIT_DIRECTORY."""
-    image, ipath = image_uri(step, ctx, scope="inference")
+def container(step, ctx, origins: dict, prefix: tuple, *, json_env: bool = False, image=None) -> dict:
+    """Image + ModelDataUrl + Environment; script mode adds SAGEMAKER_PROGRAM/SUBMIT_DIRECTORY.
+
+    The image comes from `image:`, `algorithm:` or `framework:` (steps/images.py), unless the
+    caller resolved it already (`image`: (value, yaml path))."""
+    image, ipath = image if image is not None else step_image(step, ctx, scope="inference")
     out = {"Image": image}
     origins[prefix + ("Image",)] = ipath
     env = ctx.tree(step, ("environment",), step.get("environment") or {})
@@ -30,4 +33,3 @@ def render(step, ctx) -> Rendered:
     origins: dict = {("ExecutionRoleArn",): ()}
     args = {"ExecutionRoleArn": ctx.pipeline.role, "PrimaryContainer": container(step, ctx, origins, ("PrimaryContainer",))}
     return Rendered(args, origins)
-

@@ -55,14 +55,17 @@ tuning = obj({**common, **job, **training_fields,
     "early_stopping": S(enum=["Off","Auto"]),
     "parameter_ranges": {"type": "object", "additionalProperties": prange, "minProperties": 1}},
     ["type", "instance_type", "objective", "parameter_ranges", "max_jobs", "max_parallel_jobs"])
-transform = obj({**common, **job, "model_name": SVAL, "instance_type": SVAL, "instance_count": IVAL,
+# `model: NAME` (steps/model_ref.py): a transform or register step takes its model from a model step
+model_by_name = S(minLength=1, description="name of a `model` step whose model this step uses")
+transform = obj({**common, **job, "model_name": SVAL, "model": model_by_name, "instance_type": SVAL, "instance_count": IVAL,
     "input": obj({"data": SVAL, "content_type": S(), "split_type": S(enum=["None","Line","RecordIO","TFRecord"]),
                   "s3_data_type": S(enum=["S3Prefix","ManifestFile","AugmentedManifestFile"]), "compression": S(enum=["None","Gzip"])}, ["data"]),
     "output": obj({"path": SVAL, "accept": S(), "assemble_with": S(enum=["None","Line"])}),
     "data_processing": obj({"input_filter": S(), "output_filter": S(), "join_source": S(enum=["Input","None"])}),
     "strategy": S(enum=["MultiRecord","SingleRecord"]), "max_payload_mb": IVAL, "max_concurrent_transforms": IVAL,
-    "environment": strmap}, ["type", "model_name", "instance_type", "input"])
-model_fields = {"image": SVAL, "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
+    "environment": strmap}, ["type", "instance_type", "input"])
+model_fields = {"image": SVAL, "algorithm": S(), "algorithm_version": S(),
+                "framework": S(), "framework_version": S(), "py_version": S(), "model_data": SVAL,
                 "environment": strmap, "entry_point": S(), "source_dir": S(), "instance_type": S()}
 model = obj({**common, **job, **model_fields}, ["type", "model_data"])
 metrics_source = obj({"s3_uri": SVAL, "content_type": SVAL,
@@ -136,7 +139,7 @@ def model_card_schema() -> dict:
 
 
 # no `security:` on register_model: CreateModelPackage takes none of the settings
-register = obj({**common, "cache": cache, "retry": retry, "request": request, "tags": tags, **model_fields, "model_package_group": SVAL,
+register = obj({**common, "cache": cache, "retry": retry, "request": request, "tags": tags, **model_fields, "model": model_by_name, "model_package_group": SVAL,
     "approval_status": SVAL, "content_types": {"type": "array", "items": S(), "minItems": 1},
     "response_types": {"type": "array", "items": S(), "minItems": 1},
     "inference_instances": {"type": "array", "items": S()}, "transform_instances": {"type": "array", "items": S()},
@@ -147,7 +150,7 @@ register = obj({**common, "cache": cache, "retry": retry, "request": request, "t
     "model_card": model_card_schema(),
     "customer_metadata": {"type": "object", "additionalProperties": S()},
     "domain": S(), "task": S(), "sample_payload_url": SVAL},
-    ["type", "model_package_group", "model_data", "content_types", "response_types"])
+    ["type", "model_package_group", "content_types", "response_types"])
 condition = obj({**common, "if": {"type": "string", "minLength": 1, "description": "e.g. files.EvaluationReport.metrics.accuracy.value >= params.AccuracyThreshold"},
     "then": names, "else": names}, ["type", "if"])
 fail = obj({**common, "message": SVAL}, ["type"])

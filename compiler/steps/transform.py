@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..expressions import ExecutionVariable, Join
+from ..expressions import ExecutionVariable, Join, Unresolved
+from . import model_ref
 from .common import Rendered
 
 
@@ -28,7 +29,7 @@ def render(step, ctx) -> Rendered:
     for key, member in (("accept", "Accept"), ("assemble_with", "AssembleWith")):
         if spec_out.get(key) is not None:
             tout[member] = ctx.value(step, ("output", key))
-    args = {"ModelName": ctx.value(step, ("model_name",)), "TransformInput": tin, "TransformOutput": tout,
+    args = {"ModelName": _model_name(step, ctx, origins), "TransformInput": tin, "TransformOutput": tout,
             "TransformResources": {"InstanceCount": ctx.value(step, ("instance_count",), step.get("instance_count", 1)),
                                    "InstanceType": ctx.value(step, ("instance_type",))}}
     for key, member in (("strategy", "BatchStrategy"), ("max_payload_mb", "MaxPayloadInMB"),
@@ -45,3 +46,15 @@ def render(step, ctx) -> Rendered:
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
     return Rendered(args, origins)
+
+
+def _model_name(step, ctx, origins: dict):
+    """`model_name:`, or `model: NAME`: the ModelName of that model step, as the SDK's
+    Transformer(model_name=step.properties.ModelName) renders it (a data dependency)."""
+    ref = model_ref.lookup(step, ctx)
+    if not ref.given:
+        return ctx.value(step, ("model_name",)) if step.get("model_name") is not None else Unresolved("model")
+    origins[("ModelName",)] = ("model",)
+    if ref.step is None:
+        return Unresolved("model")
+    return ctx.resolver.value(f"${{steps.{ref.step.name}.ModelName}}", step.path + ("model",), step.name)

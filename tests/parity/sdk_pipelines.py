@@ -188,11 +188,10 @@ def sklearn_tuning(session):
         outputs=[ProcessingOutput(output_name="evaluation", source="/opt/ml/processing/evaluation")],
     ))
 
-    def model():
-        return SKLearnModel(model_data=model_data, role=ROLE, entry_point="train_sklearn.py", source_dir=str(SCRIPTS),
-                            framework_version=version, sagemaker_session=session)
-
-    step_model = ModelStep("CreateModel", step_args=model().create(instance_type="ml.m5.large"))
+    # One model, created (for the transform) and registered: the YAML's `model: CreateModel`.
+    model = SKLearnModel(model_data=model_data, role=ROLE, entry_point="train_sklearn.py", source_dir=str(SCRIPTS),
+                         framework_version=version, sagemaker_session=session)
+    step_model = ModelStep("CreateModel", step_args=model.create(instance_type="ml.m5.large"))
     transformer = Transformer(model_name=step_model.properties.ModelName, instance_type="ml.m5.large",
                               instance_count=1, accept="text/csv", assemble_with="Line", strategy="MultiRecord",
                               sagemaker_session=session)
@@ -202,7 +201,7 @@ def sklearn_tuning(session):
                                                                input_filter="$[1:]"))
 
     evaluation_uri = step_eval.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
-    step_register = ModelStep("Register", depends_on=[step_score], step_args=model().register(
+    step_register = ModelStep("Register", depends_on=[step_score], step_args=model.register(
         content_types=["text/csv"], response_types=["text/csv"], inference_instances=["ml.m5.large"],
         transform_instances=["ml.m5.large"], model_package_group_name="breast-cancer-sklearn",
         approval_status="PendingManualApproval",
@@ -290,7 +289,6 @@ def credit_risk(session):
     from sagemaker.workflow.pipeline import Pipeline
     from sagemaker.workflow.properties import PropertyFile
     from sagemaker.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep
-    from sagemaker.workflow.step_collections import RegisterModel
     from sagemaker.workflow.steps import CacheConfig, ProcessingStep, TrainingStep
 
     name, group = "credit-risk", "credit-risk-models"
@@ -401,8 +399,7 @@ def credit_risk(session):
     def src(uri):
         return MetricsSource(content_type="application/json", s3_uri=uri)
 
-    register = RegisterModel(
-        name="RegisterModel", estimator=estimator, image_uri=xgboost, model_data=model_data,
+    register = ModelStep("RegisterModel", step_args=model.register(  # the YAML's `model: CreateModel`
         content_types=["text/csv"], response_types=["text/csv"],
         inference_instances=["ml.m5.large"], transform_instances=["ml.m5.large"],
         model_package_group_name=group, approval_status=approval,
@@ -418,7 +415,7 @@ def credit_risk(session):
             bias_pre_training_constraints=src(step_bias.properties.BaselineUsedForDriftCheckConstraints),
             explainability_constraints=src(step_explain.properties.BaselineUsedForDriftCheckConstraints)),
         model_card=ModelPackageModelCard(model_card_content=CREDIT_CARD, model_card_status="Draft"),
-    )
+    ))
     fail = FailStep("AccuracyTooLow", error_message=Join(on="", values=[
         "Model accuracy is below the threshold of ", threshold]))
     accuracy = JsonGet(step_name=step_eval.name, property_file=report,

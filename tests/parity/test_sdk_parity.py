@@ -87,9 +87,11 @@ INTENDED_DIFFERENCES = (
     Difference(
         "empty-model-environment", "No empty Environment on a model's container",
         "The SDK's generic `Model` writes `\"Environment\": {}` on CreateModel's PrimaryContainer when it has no "
-        "environment. The member is optional and an empty map says nothing, so mlpc leaves it out (as the SDK's "
-        "own RegisterModel does for the same container).",
-        "An empty `Environment` dropped from the SDK's Model steps' `PrimaryContainer`."),
+        "environment, and on the package's container when `model.register()` registers it. The member is "
+        "optional and an empty map says nothing, so mlpc leaves it out (as the SDK's own `RegisterModel(estimator=...)` "
+        "step collection does for the same container).",
+        "An empty `Environment` dropped from the SDK's Model steps' `PrimaryContainer` and RegisterModel steps' "
+        "containers."),
     Difference(
         "empty-parameter-ranges", "No empty lists in ParameterRanges",
         "The SDK's HyperparameterTuner writes `[]` for each kind of range it has none of (e.g. "
@@ -201,10 +203,16 @@ def _drop_check_nulls(definition) -> int:
 def _drop_empty_model_environment(definition) -> int:
     n = 0
     for step in iter_steps(definition["Steps"]):
-        container = step["Arguments"].get("PrimaryContainer") if step["Type"] == "Model" else None
-        if container is not None and container.get("Environment") == {}:
-            del container["Environment"]
-            n += 1
+        if step["Type"] == "Model":
+            containers = [step["Arguments"].get("PrimaryContainer") or {}]
+        elif step["Type"] == "RegisterModel":
+            containers = step["Arguments"]["InferenceSpecification"]["Containers"]
+        else:
+            continue
+        for container in containers:
+            if container.get("Environment") == {}:
+                del container["Environment"]
+                n += 1
     return n
 
 
