@@ -18,6 +18,7 @@ Mistakes are diagnostics (codes K020-K024) at the `model:` value or at the confl
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from ..diagnostics import did_you_mean
@@ -28,6 +29,7 @@ CONTAINER_KEYS = ("image", "algorithm", "algorithm_version", "framework", "frame
                   "instance_type", "model_data", "environment", "entry_point", "source_dir")
 # Per step type: the keys `model:` replaces (setting one as well is K023) and the key that
 # stands in for `model:` when it is absent (K024 when neither is given).
+_REFERENCE = re.compile(r"\s*\$\{\s*steps\.([A-Za-z0-9_-]+)")
 OWN_KEYS = {"register_model": (CONTAINER_KEYS, "model_data"), "transform": (("model_name",), "model_name")}
 
 
@@ -52,6 +54,12 @@ def lookup(step, ctx) -> ModelRef:
         ctx.diagnostics.append(_conflict(step, key, name))
         ctx.tree(step, (key,), step.get(key))  # still checked (its own mistakes), and not "a literal field"
     target = ctx.pipeline.steps.get(name)
+    written = _REFERENCE.match(name)
+    if target is None and written:  # model: "${steps.CreateModel...}": a name is wanted, not a reference
+        ctx.resolver.read.add(step.path + path)  # reported here, not again as "a literal field" (R014)
+        ctx.error(step, path, "K020", f"`model:` takes a step name, not a reference: '{name}'",
+                  f"write model: {written.group(1)}")
+        return ModelRef(True)
     if target is None:
         ctx.error(step, path, "K020", f"`model:` names unknown step '{name}'",
                   did_you_mean(name, _model_steps(ctx.pipeline)) or did_you_mean(name, ctx.pipeline.steps)
