@@ -32,7 +32,7 @@ PLACEHOLDERS = {
 # code -> the kind of name whose being unknown it reports (its message quotes the name: 'Train')
 CONSEQUENCES = {
     "R002": "parameters", "M011": "parameters",
-    "R006": "steps", "G002": "steps", "G004": "steps",
+    "R006": "steps", "G002": "steps", "G004": "steps", "K020": "steps",
     "R004": "files",
 }
 
