@@ -6,6 +6,8 @@ import json
 from posixpath import basename
 
 from ..expressions import Expr
+from .algorithm_hyperparameters import builtin_xgboost_version
+from .algorithm_hyperparameters import check as check_hyperparameters
 from .common import Rendered
 from .images import image_uri
 from .distribution import hyperparameters as distribution_hyperparameters
@@ -127,6 +129,9 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     hps.update(distribution_hyperparameters(step, ctx))
     if hps:
         args[hp_key] = hps
+    version = builtin_xgboost_version(step, image)
+    if version is not None:  # the built-in algorithm validates its hyperparameters: so does compile
+        check_hyperparameters(step, ctx, hps, version, ranges=step.get("parameter_ranges") or {})
     if step.get("environment"):
         args["Environment"] = ctx.tree(step, ("environment",), step.get("environment"))
     spot(step, ctx, args, origins)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..expressions import Join, StepProperty
+from .algorithm_hyperparameters import builtin_xgboost_version, check_objective_metric
 from .common import Rendered
 from .training import default_output_path, job_definition
 
@@ -49,6 +50,9 @@ def render(step, ctx) -> Rendered:
     if known and metric not in known and step.get("algorithm") is None:
         ctx.error(step, ("objective", "metric"), "U005", f"objective metric '{metric}' is not in metric_definitions",
                   "known: " + ", ".join(known))
+    version = builtin_xgboost_version(step, definition["AlgorithmSpecification"]["TrainingImage"])
+    if version is not None and not known:
+        check_objective_metric(step, ctx, metric, version)
     config = {
         "Strategy": step.get("strategy", "Bayesian"),
         "ResourceLimits": {"MaxNumberOfTrainingJobs": ctx.value(step, ("max_jobs",)),

@@ -218,7 +218,7 @@ def test_validate_json_format(cli):
     [result] = json.loads(res.stdout)
     assert result["ok"] is False
     got = [(d["line"], d["column"], d["code"]) for d in result["diagnostics"]]
-    assert got == [(12, 31, "R002"), (19, 36, "R009"), (22, 27, "R003"), (23, 18, "G002")]
+    assert got == [(12, 31, "R002"), (20, 36, "R009"), (23, 27, "R003"), (24, 18, "G002")]
     assert result["diagnostics"][0]["hint"] == "did you mean 'Count'?"
 
 

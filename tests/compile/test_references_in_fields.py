@@ -14,6 +14,7 @@ steps:
     type: training
     image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
     instance_type: ml.m5.xlarge
+    hyperparameters: {num_round: 10}
     channels:
       train: {source: "s3://b/train/", content_type: "${params.ContentType}"}
   Model:
