@@ -226,3 +226,27 @@ def _range_values(spec) -> list:
 
 def _yaml_name(hps: dict, aliases: dict, canonical: str) -> str:
     return next((n for n in hps if aliases.get(n, n) == canonical), canonical)
+
+
+def validate_job(hps: dict, version: str) -> str | None:
+    """The first problem the container reports for a job's (string) hyperparameters, in its words and
+    order (Hyperparameters.validate: required, extraneous, parse, range, dependencies), or None.
+    For definitions mlpc did not compile (e.g. the SDK's), run locally."""
+    found = table(version)
+    if found is None:
+        return None
+    specs, aliases = found
+    given = {aliases.get(k, k): str(v) for k, v in hps.items() if not k.startswith("sagemaker_")}
+    for name, (_, _, required) in specs.items():
+        if required and name not in given:
+            return f"Missing required hyperparameter: {name}"
+    for name in given:
+        if name not in specs:
+            return f"Extraneous hyperparameter found: {name}"
+    for name, text in given.items():
+        problem = check_value(name, text, specs[name])
+        if problem:
+            what = "could not parse value" if problem[0] == "X002" else problem[1]
+            return f"Hyperparameter {name}: {what}"
+    problems = dependency_problems(given)
+    return problems[0][1] if problems else None

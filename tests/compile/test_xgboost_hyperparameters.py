@@ -157,3 +157,21 @@ def test_values_as_the_toolkit_parses_and_ranges_them(name, text, expected):
     specs, _ = table("1.7-1")
     got = check_value(name, text, specs[name])
     assert (got[0] if got else None) == expected, got
+
+
+@pytest.mark.parametrize("hps,expected", [
+    ({"num_round": "5", "eta": "0.2", "learning_rate": "0.3"}, None),
+    ({"eta": "0.2"}, "Missing required hyperparameter: num_round"),
+    ({"num_round": "5", "num_rounds": "5"}, "Extraneous hyperparameter found: num_rounds"),
+    ({"num_round": "5.0"}, "Hyperparameter num_round: could not parse value"),
+    ({"num_round": "5", "eta": "2"}, "Hyperparameter eta: '2' is not in [0, 1]"),
+    ({"num_round": "5", "objective": "multi:softmax"}, "objective 'multi:softmax' needs num_class"),
+])
+def test_a_job_is_validated_in_the_containers_words(hps, expected):
+    from mlpc.steps.algorithm_hyperparameters import validate_job
+
+    got = validate_job(hps, "1.7-1")
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got.startswith(expected), got

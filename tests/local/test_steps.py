@@ -279,3 +279,13 @@ def test_builtin_xgboost_requires_num_round(ws):
     result, _ = run(ws, definition(step))
     assert not result.ok
     assert "Missing required hyperparameter: num_round" in result.record.failure["reason"]
+
+
+def test_builtin_xgboost_refuses_what_the_container_refuses(ws):
+    """A definition mlpc did not compile (e.g. the SDK's) gets the container's own validation locally."""
+    put(ws, f"s3://{BUCKET}/t2/train.csv", "1,2\n0,1\n")
+    step = training_step("X", f"s3://{BUCKET}/t2", {"num_round": "5", "num_rounds": "5"},
+                         image="683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3")
+    result, _ = run(ws, definition(step))
+    assert not result.ok
+    assert "Extraneous hyperparameter found: num_rounds" in result.record.failure["reason"]

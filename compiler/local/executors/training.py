@@ -188,8 +188,14 @@ def _script_mode(ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobRe
 
 
 def _builtin_xgboost(ctx, root, hps, channels, env, timeout, job_dir, spec) -> JobResult:
+    from ...steps.algorithm_hyperparameters import validate_job
+
+    version = xgboost_version(spec.get("TrainingImage"))
+    problem = validate_job(hps, version)  # the container validates before it reads any data
+    if problem:
+        return JobResult(False, f"the built-in XGBoost algorithm ({version}) refused the hyperparameters: {problem}")
     # the container version (the image tag) decides how xgboost-model is written (pickle or save_model)
-    argv = [sys.executable, str(ALGORITHMS / "xgboost_builtin.py"), xgboost_version(spec.get("TrainingImage"))]
+    argv = [sys.executable, str(ALGORITHMS / "xgboost_builtin.py"), version]
     run_, err = run_script(ctx, root, argv, env, timeout=timeout, log_dir=job_dir)
     return _finish(run_, err, "the built-in XGBoost algorithm", timeout)
 
