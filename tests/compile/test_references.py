@@ -35,6 +35,7 @@ steps:
   Train:
     type: training
     image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+    hyperparameters: {num_round: 10}
     instance_type: ml.m5.large
     output_path: s3://b/models
     channels:
@@ -133,7 +134,7 @@ def test_slips_are_errors_with_hints_through_the_cli(tmp_path):
     path.write_text(PIPELINE.replace("SOURCE", "$params.Data").replace("PFPATH", "report.json"), encoding="utf-8")
     res = runner.invoke(app, ["validate", str(path)])
     assert res.exit_code == 1
-    assert "p.yaml:23:23: '$params.Data' is not a reference" in res.output and "write ${params.Data}" in res.output
+    assert "p.yaml:24:23: '$params.Data' is not a reference" in res.output and "write ${params.Data}" in res.output
 
 
 @pytest.mark.parametrize("source, hint", [

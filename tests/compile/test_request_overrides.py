@@ -20,6 +20,7 @@ TRAIN = HEAD + f"""
   Train:
     type: training
     image: {XGB}
+    hyperparameters: {{num_round: 10}}
     instance_type: ml.m5.xlarge
     environment: {{A: "1", B: "2"}}
     channels:
@@ -108,8 +109,8 @@ def test_a_misspelled_member_gets_a_did_you_mean():
 
 JOBS = {
     "processing": f"    image: {XGB}\n    instance_type: ml.m5.large\n",
-    "training": f"    image: {XGB}\n    instance_type: ml.m5.large\n",
-    "tuning": (f"    image: {XGB}\n    instance_type: ml.m5.large\n    objective: {{metric: 'validation:auc', "
+    "training": f"    image: {XGB}\n    instance_type: ml.m5.large\n    hyperparameters: {{num_round: 10}}\n",
+    "tuning": (f"    image: {XGB}\n    instance_type: ml.m5.large\n    hyperparameters: {{num_round: 10}}\n    objective: {{metric: 'validation:auc', "
                "type: Maximize}\n    max_jobs: 2\n    max_parallel_jobs: 1\n    parameter_ranges: {eta: {type: continuous, "
                "min: 0.1, max: 0.5}}\n"),
     "transform": "    model_name: m\n    instance_type: ml.m5.large\n    input: {data: 's3://b/in/'}\n",

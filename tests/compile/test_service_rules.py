@@ -160,6 +160,7 @@ def test_a_parameter_in_a_checked_field_is_left_to_run_time():
     text = HEAD.replace("  T: {type: Float, default: 0.5}", "  N: {type: Integer, default: 1}") + """  Train:
     type: training
     image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+    hyperparameters: {num_round: 10}
     instance_type: ml.m5.large
     instance_count: ${params.N}
     output_path: s3://b-bucket/models
@@ -183,6 +184,7 @@ def test_a_wrong_role_is_reported_once_however_many_steps_use_it():
     steps = "".join(f"""  Train{i}:
     type: training
     image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+    hyperparameters: {{num_round: 10}}
     instance_type: ml.m5.large
     output_path: s3://b-bucket/models
 """ for i in range(5))
