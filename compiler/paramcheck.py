@@ -4,7 +4,7 @@ A parameter's default, each of its enum values, each value a schedule starts it 
 `--param` value is put, in turn, into every field the parameter feeds (also inside a `Std:Join`,
 when the join's other parts are literals), and that field is checked as if the value were written
 there, by `_field_issues`: botocore's request shape for the step (type, min/max, length, pattern,
-enum). So `InstanceType: ${params.T}` with `default: ml.m5.xxl` is reported at the default,
+enum) and the service rules botocore does not know (service_rules: e.g. a training instance count of 0). So `InstanceType: ${params.T}` with `default: ml.m5.xxl` is reported at the default,
 naming the field it does not fit.
 
 Works on step documents in definition form (a compile's finished steps, or a deployed
@@ -85,10 +85,12 @@ def _text(value) -> str:
 
 
 def _field_issues(operation: str, arguments: dict, skip: frozenset) -> list:
-    from . import shapes
+    """botocore's request shape, then what SageMaker rejects although botocore allows it."""
+    from . import service_rules, shapes
 
     _, issues = shapes.check_request(operation, arguments, expr_type=lambda v: None, skip_required=skip)
-    return issues
+    flagged = {tuple(i.path) for i in issues}  # botocore's word wins where both object to a value
+    return issues + [i for i in service_rules.check(operation, arguments) if tuple(i.path) not in flagged]
 
 
 def check_values(steps: dict, candidates: dict) -> list[Finding]:

@@ -187,3 +187,22 @@ def test_numbers_sagemaker_would_not_parse_are_refused(text):
     for name in ("Count", "Rate"):
         values, _, problems = parse_param_pairs([f"{name}={text}"], declared)
         assert values == {} and len(problems) == 1, (name, text)
+
+
+def test_a_value_botocore_allows_but_sagemaker_rejects_is_reported_at_the_default():
+    """A training job's InstanceCount is min 0 in botocore; SageMaker rejects 0 (service_rules)."""
+    steps = f"""\
+  Train:
+    type: training
+    image: {IMAGE}
+    instance_type: ml.m5.large
+    instance_count: "${{params.Count}}"
+    hyperparameters: {{num_round: 10}}
+    output_path: s3://b/models
+"""
+    res = compile_text(pipeline("  Count: {type: Integer, default: 0}\n", steps), "p.yaml")
+    found = [(d.code, d.span.line) for d in res.diagnostics]
+    assert found == [("M040", 6)], [d.render() for d in res.diagnostics]
+    assert "instance_count: instance count 0 is less than 1" in res.diagnostics[0].message
+    ok = compile_text(pipeline("  Count: {type: Integer, default: 2}\n", steps), "p.yaml")
+    assert ok.diagnostics == [], [d.render() for d in ok.diagnostics]
