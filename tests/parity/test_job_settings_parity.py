@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from sdk_job_settings import job_settings
-from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, code_token, iter_steps, replace_code_uris
+from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, by_name, iter_steps, with_code_tokens
 
 from mlpc.api import compile_file
-from mlpc.manifest import upload_bytes
 
 pytestmark = [
     pytest.mark.sdk,
@@ -29,12 +28,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "job_settings.yaml"
 DEBUG_MEMBERS = ("DebugHookConfig", "ProfilerConfig")
 
 
-def _by_name(definition) -> dict:
-    return {s["Name"]: s for s in iter_steps(definition["Steps"])}
-
-
 def _drop_unrequested_debugger_profiler(sdk: dict, ours: dict) -> None:
-    mine = _by_name(ours)
+    mine = by_name(ours)
     for step in iter_steps(sdk["Steps"]):
         if step["Type"] == "Training":
             for key in DEBUG_MEMBERS:
@@ -55,9 +50,7 @@ def pair(sdk_session, s3_objects):
     for key, fn in SDK_NORMALISERS.items():
         if key != "debugger-profiler":
             fn(sdk)
-    ours = {u.s3_uri: upload_bytes(u, result.base_dir) for u in result.uploads}
-    return (replace_code_uris(result.definition, {u: code_token(u, b) for u, b in ours.items()}),
-            replace_code_uris(sdk, {u: code_token(u, b) for u, b in objects.items()}))
+    return with_code_tokens(result, sdk, objects)
 
 
 STEPS = ("Preprocess", "TrainSpot", "TrainDefaults", "TrainTorch", "TrainMpi", "TrainParameterServer", "Tune",
@@ -66,7 +59,7 @@ STEPS = ("Preprocess", "TrainSpot", "TrainDefaults", "TrainTorch", "TrainMpi", "
 
 @pytest.mark.parametrize("name", STEPS)
 def test_step_equals_the_sdks(pair, name):
-    ours, sdk = (_by_name(d) for d in pair)
+    ours, sdk = (by_name(d) for d in pair)
     assert ours[name] == sdk[name], f"{name} differs:\n" + _pretty_diff(sdk[name], ours[name])
 
 
@@ -77,7 +70,7 @@ def test_whole_definition_equals_the_sdks(pair):
 
 def test_the_settings_are_really_there(pair):
     """Guards the equality tests against both sides silently dropping the settings."""
-    steps = _by_name(pair[0])
+    steps = by_name(pair[0])
     spot = steps["TrainSpot"]["Arguments"]
     assert spot["EnableManagedSpotTraining"] is True
     assert spot["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200}

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 from sdk_models import models
-from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, code_token, iter_steps, replace_code_uris
+from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, by_name, with_code_tokens
 
 from mlpc.api import compile_file
 from mlpc.definition import edges
-from mlpc.manifest import upload_bytes
 
 pytestmark = [
     pytest.mark.sdk,
@@ -39,18 +38,12 @@ def pair(sdk_session, s3_objects):
     objects = s3_objects()
     for fn in SDK_NORMALISERS.values():
         fn(sdk)
-    ours = {u.s3_uri: upload_bytes(u, result.base_dir) for u in result.uploads}
-    return (replace_code_uris(result.definition, {u: code_token(u, b) for u, b in ours.items()}),
-            replace_code_uris(sdk, {u: code_token(u, b) for u, b in objects.items()}))
-
-
-def _by_name(definition) -> dict:
-    return {s["Name"]: s for s in iter_steps(definition["Steps"])}
+    return with_code_tokens(result, sdk, objects)
 
 
 @pytest.mark.parametrize("name", STEPS)
 def test_step_equals_the_sdks(pair, name):
-    ours, sdk = (_by_name(d) for d in pair)
+    ours, sdk = (by_name(d) for d in pair)
     assert ours[name] == sdk[name], f"{name} differs:\n" + _pretty_diff(sdk[name], ours[name])
 
 
@@ -60,7 +53,7 @@ def test_whole_definition_equals_the_sdks(pair):
 
 
 def _edges(definition) -> set:
-    return {(e.source, e.target, e.kind) for e in edges(_by_name(definition))}
+    return {(e.source, e.target, e.kind) for e in edges(by_name(definition))}
 
 
 def test_the_same_dependencies_as_the_sdks(pair):
@@ -72,12 +65,12 @@ def test_the_same_dependencies_as_the_sdks(pair):
     assert {("CreateModel", "BatchScore"), ("ScriptModel", "ScriptScore"), ("Train", "Register"),
             ("Train", "RegisterScript")} <= got
     assert not {("CreateModel", "Register"), ("ScriptModel", "RegisterScript")} & got
-    assert not any("DependsOn" in s for s in _by_name(ours).values())
+    assert not any("DependsOn" in s for s in by_name(ours).values())
 
 
 def test_the_model_is_really_shared(pair):
     """Guards the equality tests: the registered containers are the model steps' containers."""
-    steps = _by_name(pair[0])
+    steps = by_name(pair[0])
     builtin = steps["CreateModel"]["Arguments"]["PrimaryContainer"]
     registered = steps["Register"]["Arguments"]["InferenceSpecification"]["Containers"][0]
     assert registered == builtin and builtin["Environment"]["SERVING_MODE"] == {"Get": "Parameters.ServingMode"}

@@ -256,6 +256,19 @@ def code_token(uri: str, data: bytes) -> str:
     return f"<code {content_identity(data)} {uri.rsplit('/', 1)[-1]}>"
 
 
+def with_code_tokens(result, sdk: dict, sdk_objects: dict) -> tuple:
+    """(mlpc's definition, the SDK's) with every code URI replaced by a token of the code's content,
+    so mlpc's content-addressed keys and the SDK's generated ones compare."""
+    ours = {u.s3_uri: upload_bytes(u, result.base_dir) for u in result.uploads}
+    return (replace_code_uris(result.definition, {u: code_token(u, b) for u, b in ours.items()}),
+            replace_code_uris(sdk, {u: code_token(u, b) for u, b in sdk_objects.items()}))
+
+
+def by_name(definition) -> dict:
+    """Step name -> step, branches flattened."""
+    return {s["Name"]: s for s in iter_steps(definition["Steps"])}
+
+
 # ---------------------------------------------------------------- building both sides
 @pytest.fixture(scope="module")
 def pairs(sdk_session, s3_objects):

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 from sdk_security import security
-from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, code_token, iter_steps, replace_code_uris
+from test_sdk_parity import SDK_NORMALISERS, _pretty_diff, by_name, with_code_tokens
 
 from mlpc.api import compile_file
-from mlpc.manifest import upload_bytes
 
 pytestmark = [
     pytest.mark.sdk,
@@ -37,13 +36,7 @@ def pair(sdk_session, s3_objects):
     objects = s3_objects()
     for fn in SDK_NORMALISERS.values():
         fn(sdk)
-    ours = {u.s3_uri: upload_bytes(u, result.base_dir) for u in result.uploads}
-    return (replace_code_uris(result.definition, {u: code_token(u, b) for u, b in ours.items()}),
-            replace_code_uris(sdk, {u: code_token(u, b) for u, b in objects.items()}))
-
-
-def _by_name(definition) -> dict:
-    return {s["Name"]: s for s in iter_steps(definition["Steps"])}
+    return with_code_tokens(result, sdk, objects)
 
 
 STEPS = ("Preprocess", "Explore", "Train", "TrainScript", "Tune", "CreateModel", "BatchScore", "Register")
@@ -51,7 +44,7 @@ STEPS = ("Preprocess", "Explore", "Train", "TrainScript", "Tune", "CreateModel",
 
 @pytest.mark.parametrize("name", STEPS)
 def test_step_equals_the_sdks(pair, name):
-    ours, sdk = (_by_name(d) for d in pair)
+    ours, sdk = (by_name(d) for d in pair)
     assert ours[name] == sdk[name], f"{name} differs:\n" + _pretty_diff(sdk[name], ours[name])
 
 
@@ -86,13 +79,13 @@ def _members(node, found: set) -> set:
 def test_the_settings_are_really_there(pair, name, expected):
     """Guards the equality tests against both sides silently dropping the settings."""
     ours, _ = pair
-    assert _members(_by_name(ours)[name]["Arguments"], set()) == expected
+    assert _members(by_name(ours)[name]["Arguments"], set()) == expected
 
 
 def test_script_mode_under_isolation_ships_code_as_a_channel(pair):
     ours, _ = pair
     for name, prefix in (("TrainScript", ()), ("Tune", ("TrainingJobDefinition",))):
-        job = _by_name(ours)[name]["Arguments"]
+        job = by_name(ours)[name]["Arguments"]
         for k in prefix:
             job = job[k]
         channels = {c["ChannelName"]: c for c in job["InputDataConfig"]}
