@@ -57,11 +57,11 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
         return
     specs, aliases = found
     known = list(specs) + list(aliases)
-    present = {}
+    present, misspelt = {}, set()  # misspelt: the names unknown ones were suggested as
     for name, value in hps.items():
         canonical = aliases.get(name, name)
         if canonical not in specs:
-            _unknown(step, ctx, ("hyperparameters", name), name, version, known)
+            misspelt.add(_unknown(step, ctx, ("hyperparameters", name), name, version, known))
             continue
         text, origin = _literal(value, ctx)
         problem = check_value(canonical, text, specs[canonical]) if text is not None else None
@@ -73,7 +73,7 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
     for name, spec in (ranges or {}).items():
         canonical = aliases.get(name, name)
         if canonical not in specs:
-            _unknown(step, ctx, ("parameter_ranges", name), name, version, known)
+            misspelt.add(_unknown(step, ctx, ("parameter_ranges", name), name, version, known))
             continue
         present.setdefault(canonical, None)
         for field, value in _range_values(spec):
@@ -82,7 +82,7 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
                 ctx.error(step, ("parameter_ranges", name) + field, "X003",
                           f"XGBoost {version} hyperparameter '{name}', tuned range: {problem[1]}", problem[2])
     for name, (_, _, required) in sorted(specs.items()):
-        if required and name not in present:
+        if required and name not in present and name not in {aliases.get(m, m) for m in misspelt}:  # X001 says it
             where = ("hyperparameters",) if step.get("hyperparameters") is not None else ()
             tune = " (or tune it under parameter_ranges)" if step.get("parameter_ranges") else ""
             ctx.error(step, where, "X004", f"XGBoost {version} needs the hyperparameter '{name}'",
@@ -139,10 +139,15 @@ def check_objective_metric(step, ctx, metric, version: str) -> None:
               did_you_mean(metric, spec[1]) or "metrics are validation:<eval_metric>, e.g. validation:auc")
 
 
-def _unknown(step, ctx, key: tuple, name: str, version: str, known: list) -> None:
+def _unknown(step, ctx, key: tuple, name: str, version: str, known: list) -> str | None:
+    """Report X001; -> the known name suggested instead (None when nothing is close)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
     hint = did_you_mean(name, known) or "see the algorithm's hyperparameters in the SageMaker XGBoost documentation"
     ctx.diagnostics.append(Diagnostic("X001", f"XGBoost {version} has no hyperparameter '{name}'",
                                       path=step.path + key, hint=hint, at_key=True))
+    return close[0] if close else None
 
 
 # ------------------------------------------------------------------ the toolkit's types and ranges

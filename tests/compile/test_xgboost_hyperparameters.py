@@ -175,3 +175,14 @@ def test_a_job_is_validated_in_the_containers_words(hps, expected):
         assert got is None
     else:
         assert got is not None and got.startswith(expected), got
+
+
+def test_a_misspelt_required_name_is_one_mistake_not_two():
+    """`num_rounds` is reported once, at the key, with the fix; an unrelated unknown name leaves the
+    missing num_round reported."""
+    body = ("    algorithm: xgboost\n    algorithm_version: '1.7-1'\n    instance_type: ml.m5.large\n"
+            "    hyperparameters: {HPS}\n")
+    _, typo = compile_training(body.replace("{HPS}", "{num_rounds: 10}"))
+    assert typo == [("X001", "XGBoost 1.7-1 has no hyperparameter 'num_rounds'")]
+    _, other = compile_training(body.replace("{HPS}", "{colour: red}"))
+    assert sorted(c for c, _ in other) == ["X001", "X004"]
