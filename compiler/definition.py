@@ -1,12 +1,14 @@
 """Reading a pipeline definition (the JSON CreatePipeline takes): the one reader.
 
-Used by the compile checks (shapes), `mlpc diff` (deploy/diff.py), deploy (deploy/executions.py)
-and the local runner (local/evaluate.py, local/graph.py, local/session.py), so they agree on:
+Used by the compile checks (shapes), `mlpc diff` (deploy/diff.py), deploy (deploy/executions.py,
+ownership.py, cleanup.py), notifications (notify.py), the CI generators (ci/facts.py) and the local
+runner (local/evaluate.py, local/graph.py, local/session.py), so they agree on:
   - what an expression is (is_expression, EXPRESSION_KEYS),
   - walking a JSON tree (walk),
   - condition branches flattened (flatten, flatten_steps, BRANCHES),
   - references to steps and parameters (referenced_steps, referenced_parameters),
   - the DAG's edges (edges: data references, DependsOn, branches),
+  - the model package groups the register steps use (register_groups),
   - the declared parameters (parameters) and `--param NAME=VALUE` parsing (parse_param_pairs).
 Pure: dicts in, values out; nothing here imports boto3 or the local runner.
 """
@@ -148,6 +150,24 @@ def edges(steps: dict) -> set[Edge]:
                 for child in args.get(key) or []:
                     out.add(Edge(name, child.get("Name"), BRANCH_LABELS[key]))
     return out
+
+
+class RegisterGroups(NamedTuple):
+    names: list  # the literal ModelPackageGroupName values, sorted
+    dynamic: bool  # some RegisterModel step's group is set at run time (an expression)
+
+
+def register_groups(definition: dict | None) -> RegisterGroups:
+    """The model package groups the RegisterModel steps register into, condition branches included."""
+    names, dynamic = set(), False
+    for flat in flatten(definition):
+        if flat.step.get("Type") == "RegisterModel":
+            group = (flat.step.get("Arguments") or {}).get("ModelPackageGroupName")
+            if isinstance(group, str):
+                names.add(group)
+            else:
+                dynamic = True
+    return RegisterGroups(sorted(names), dynamic)
 
 
 # ---------------------------------------------------------------- parameters

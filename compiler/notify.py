@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
+from .definition import register_groups
 from .diagnostics import Diagnostic
 
 
@@ -56,26 +57,6 @@ def rule_name(pipeline: str, notification: str, family: str) -> str:
     return f"{list_prefix(pipeline)}-{hashlib.sha256(name.encode()).hexdigest()[:16]}-{family}"
 
 
-def register_groups(definition: dict) -> tuple[list, bool]:
-    """(literal model package groups of the register steps, whether some group is set at run time)."""
-    groups, dynamic = [], False
-
-    def walk(steps):
-        nonlocal dynamic
-        for s in steps:
-            if s.get("Type") == "RegisterModel":
-                g = (s.get("Arguments") or {}).get("ModelPackageGroupName")
-                if isinstance(g, str):
-                    groups.append(g) if g not in groups else None
-                else:
-                    dynamic = True
-            if s.get("Type") == "Condition":
-                walk(s["Arguments"].get("IfSteps", []) + s["Arguments"].get("ElseSteps", []))
-
-    walk(definition.get("Steps", []))
-    return groups, dynamic
-
-
 def check_notifications(pipeline, definition: dict) -> list:
     out = []
     groups, dynamic = register_groups(definition)
@@ -94,7 +75,7 @@ def check_notifications(pipeline, definition: dict) -> list:
 
 def rule_specs(pipeline, definition: dict) -> dict:
     """rule name -> the comparable spec upsert converges and diff shows."""
-    groups, _ = register_groups(definition)
+    groups = register_groups(definition).names
     out = {}
     for n in sorted(pipeline.notifications.values(), key=lambda n: n.name):
         for family in FAMILIES:

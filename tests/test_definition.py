@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mlpc import definition, shapes
+from mlpc import definition, notify, shapes
+from mlpc.ci import facts
 from mlpc.api import compile_file
 from mlpc.deploy import diff, executions
 from mlpc.local import evaluate, graph, session
@@ -26,6 +27,7 @@ def test_every_reader_uses_the_same_functions():
     assert evaluate.referenced_steps is definition.referenced_steps
     assert graph.flatten is definition.flatten and diff.flatten_steps is definition.flatten_steps
     assert session.parameters is definition.parameters
+    assert notify.register_groups is facts.register_groups is definition.register_groups
 
 
 def test_is_expression_takes_exactly_one_known_function():
@@ -54,6 +56,16 @@ def test_edges_agree_with_the_compiled_graph_and_the_local_graph(example):
     assert edges == {(d, n) for n, node in local.nodes.items() for d in node.deps}
     # a condition step does not read what the steps in its branches read
     assert ("ModelTraining", "CheckAccuracy") not in edges
+
+
+def test_register_groups_reads_branches_and_tells_run_time_groups(example):
+    assert definition.register_groups(example.definition) == (["breast-cancer-models"], False)
+    register = {"Type": "RegisterModel", "Arguments": {"ModelPackageGroupName": "b"}}
+    dynamic = {"Type": "RegisterModel", "Arguments": {"ModelPackageGroupName": {"Get": "Parameters.Group"}}}
+    doc = {"Steps": [register, {"Name": "C", "Type": "Condition", "Arguments": {
+        "IfSteps": [dict(register, Arguments={"ModelPackageGroupName": "a"})], "ElseSteps": [register, dynamic]}}]}
+    assert definition.register_groups(doc) == (["a", "b"], True)
+    assert definition.register_groups(None) == ([], False)
 
 
 def test_referenced_steps_and_parameters(example):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..definition import register_groups
+
 
 class PipelineFacts(NamedTuple):
     file: str  # as given on the command line, relative to the repository root
@@ -22,17 +24,4 @@ def facts_from_result(file: str, res) -> PipelineFacts:
     sched_roles = sorted({s.role or pipe.role for s in (pipe.schedules or {}).values()})
     topics = sorted({t for n in (pipe.notifications or {}).values() for t in n.topics})
     return PipelineFacts(file, pipe.name, pipe.region, pipe.bucket, pipe.role, tuple(sched_roles),
-                         tuple(register_groups(res.definition)), bool(pipe.schedules), tuple(topics))
-
-
-def register_groups(definition: dict) -> list:
-    """Model package groups of the RegisterModel steps, condition branches included."""
-    groups, todo = set(), list(definition.get("Steps") or [])
-    while todo:
-        step = todo.pop()
-        args = step.get("Arguments") or {}
-        todo += args.get("IfSteps") or []
-        todo += args.get("ElseSteps") or []
-        if step.get("Type") == "RegisterModel" and isinstance(args.get("ModelPackageGroupName"), str):
-            groups.add(args["ModelPackageGroupName"])
-    return sorted(groups)
+                         tuple(register_groups(res.definition).names), bool(pipe.schedules), tuple(topics))

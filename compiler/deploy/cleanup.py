@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..definition import register_groups
 from . import notifications, ownership, registry
 from .ci_stack import delete_ci_stack, find_ci_stack
 from .names import TAG_BUCKET, TAG_PIPELINE, record_key
@@ -96,7 +97,7 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
         sched_tags = ownership.schedule_group_tags(aws.scheduler, name) if group_exists else {}
         bucket = ownership.bucket_from_tags(*tagged.values(), sched_tags, *(r.get("tags", {}) for r in rules.values()))
     record = ownership.read_record(aws.s3, bucket, name)
-    groups = set(tagged) | set(registry.register_groups(definition or {})) | \
+    groups = set(tagged) | set(register_groups(definition).names) | \
         set((record or {}).get("model_package_groups") or [])
     for group in sorted(groups):
         tags = tagged.get(group)

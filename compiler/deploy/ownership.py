@@ -96,12 +96,12 @@ def _group_listed(sm, group: str) -> bool:
 
 def plan_ownership(aws, result) -> OwnershipPlan:
     """Reads only: which groups to create or tag, and whether the deploy record changes."""
-    from .registry import register_groups
+    from ..definition import register_groups
 
     pipe = result.pipeline
     tags = owner_tags(pipe.name, pipe.bucket)
     create, adopt, foreign, claimed = [], [], [], []
-    for group in register_groups(result.definition):
+    for group in register_groups(result.definition).names:
         found = group_tags(aws.sagemaker, group)
         if found is None:
             create.append(group)

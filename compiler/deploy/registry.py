@@ -100,18 +100,6 @@ def set_status(sm, group: str, version: int, verb: str, reason: str | None = Non
     return {"arn": arn, "status": STATUS_BY_VERB[verb]}
 
 
-def register_groups(definition: dict) -> list:
-    """Model package groups the definition's RegisterModel steps register into."""
-    from .diff import flatten_steps
-
-    groups = set()
-    for step in flatten_steps(definition).values():
-        args = step.get("Arguments") or {}
-        if step.get("Type") == "RegisterModel" and isinstance(args.get("ModelPackageGroupName"), str):
-            groups.add(args["ModelPackageGroupName"])
-    return sorted(groups)
-
-
 def list_package_arns(sm, group: str) -> list:
     from botocore.exceptions import ClientError  # not at module level: offline commands import this module
 
