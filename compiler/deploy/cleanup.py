@@ -27,10 +27,9 @@ from .ci_stack import delete_ci_stack, find_ci_stack
 from .names import TAG_BUCKET, TAG_PIPELINE, record_key
 from .pipelines import delete_pipeline, get_deployed
 from .schedules import delete_schedule_group, group_name, read_group
-from .session import AwsError, aws_errors, error_code
+from .session import AwsError, aws_errors, error_code, unless_denied
 
 RUNNING = ("Executing", "Stopping")
-DENIED_CODES = ("AccessDeniedException", "AccessDenied")
 
 
 @dataclass(frozen=True)
@@ -85,11 +84,8 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
     group_exists, scheds = read_group(aws.scheduler, name)
     rules = notifications.deployed_if_allowed(aws.events, name) or {}
     packages, left, notes = {}, [], []
-    try:
-        tagged = ownership.find_groups(aws.sagemaker, name)
-    except AwsError as err:
-        if err.code not in DENIED_CODES:
-            raise
+    tagged = unless_denied(ownership.find_groups, aws.sagemaker, name)
+    if tagged is None:
         tagged = {}
         notes.append(f"not allowed to search for model package groups tagged {TAG_PIPELINE}={name} "
                      "(sagemaker:Search): only the definition's and the deploy record's groups are known")

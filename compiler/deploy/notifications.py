@@ -16,11 +16,10 @@ from botocore.exceptions import ClientError
 
 from ..notify import event_pattern, list_prefix, rule_specs, spec_from_pattern
 from .names import TAG_BUCKET, TAG_PIPELINE
-from .session import AwsError, aws_errors, error_code
+from .session import AwsError, aws_errors, error_code, unless_denied
 
 ABSENT_CODES = ("ResourceNotFoundException",)
 TOPIC_ABSENT = ("NotFound", "NotFoundException")
-DENIED_CODES = ("AccessDeniedException", "AccessDenied", "AuthorizationError")
 TAG_NOTIFICATION = "mlpc:notification"
 SID = "mlpc-eventbridge-publish"
 COMPARED = ("events", "topics", "groups", "enabled", "description")
@@ -48,12 +47,8 @@ def read_rules(ev, pipeline: str) -> dict:
 
 
 def deployed_if_allowed(ev, pipeline: str) -> dict | None:
-    try:
-        return read_rules(ev, pipeline)
-    except AwsError as err:
-        if err.code in DENIED_CODES:
-            return None
-        raise
+    """Like read_rules, but None (not compared) when the credentials may not read rules."""
+    return unless_denied(read_rules, ev, pipeline)
 
 
 @dataclass(frozen=True)
@@ -70,12 +65,10 @@ class NotificationPlan:
 
 def plan_notifications(aws, pipeline, definition: dict, pipeline_arn: str | None) -> NotificationPlan:
     desired = rule_specs(pipeline, definition)
-    try:
+    if desired:
         current = read_rules(aws.events, pipeline.name)
-    except AwsError as err:
-        if desired or err.code not in DENIED_CODES:
-            raise
-        current = {}
+    else:  # no rules wanted, and none readable: nothing to converge
+        current = unless_denied(read_rules, aws.events, pipeline.name, default={})
     create = tuple(n for n in desired if n not in current)
     delete = tuple(sorted(n for n in current if n not in desired))
     update, unchanged = [], []

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .names import TAG_BUCKET, TAG_PIPELINE, group_name
-from .session import AwsError, aws_errors, error_code
+from .session import aws_errors, error_code, unless_denied
 
 ABSENT_CODES = ("ResourceNotFoundException",)
-DENIED_CODES = ("AccessDeniedException", "AccessDenied")
 
 
 def param_text(value) -> str:
@@ -43,12 +42,7 @@ def deployed_schedules(sch, pipeline: str) -> dict:
 
 def deployed_schedules_if_allowed(sch, pipeline: str) -> dict | None:
     """Like deployed_schedules, but None (not compared) when the credentials may not read schedules."""
-    try:
-        return deployed_schedules(sch, pipeline)
-    except AwsError as err:
-        if err.code in DENIED_CODES:
-            return None
-        raise
+    return unless_denied(deployed_schedules, sch, pipeline)
 
 
 def read_group(sch, pipeline: str) -> tuple:
@@ -97,12 +91,10 @@ def plan_schedules(sch, pipeline, role: str, pipeline_arn: str | None, override:
     desired = specs_from_pipeline(pipeline)
     roles = {n: override or s.role or role for n, s in (pipeline.schedules or {}).items()}
     group = group_name(pipeline.name)
-    try:
+    if desired:
         group_exists, current = read_group(sch, pipeline.name)
-    except AwsError as err:
-        if desired or err.code not in DENIED_CODES:
-            raise
-        group_exists, current = False, {}  # no schedules wanted, and none readable: nothing to converge
+    else:  # no schedules wanted, and none readable: nothing to converge
+        group_exists, current = unless_denied(read_group, sch, pipeline.name, default=(False, {}))
     create = tuple(n for n in desired if n not in current)
     delete = tuple(sorted(n for n in current if n not in desired))
     update, unchanged = [], []

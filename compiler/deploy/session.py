@@ -170,5 +170,19 @@ def connect(profile: str | None = None, region: str | None = None) -> Aws:
     return Aws(session, region or session.region_name)
 
 
+# What a service answers when the credentials lack a permission (SNS, a Query API: AuthorizationError).
+DENIED_CODES = ("AccessDeniedException", "AccessDenied", "AuthorizationError")
+
+
+def unless_denied(read, *args, default=None):
+    """read(*args), or `default` when the credentials may not read it; any other error propagates."""
+    try:
+        return read(*args)
+    except AwsError as err:
+        if err.code in DENIED_CODES:
+            return default
+        raise
+
+
 def error_code(exc) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))

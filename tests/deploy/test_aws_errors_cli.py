@@ -125,3 +125,19 @@ def test_clients_use_botocore_adaptive_retries(moto):
     aws = session.connect(None, "us-east-1")
     assert aws.sagemaker.meta.config.retries["mode"] == "adaptive"
     assert aws.scheduler.meta.config.retries["mode"] == "adaptive"
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "AccessDenied", "AuthorizationError"])
+def test_unless_denied_gives_the_default_only_for_a_denial(code):
+    """Reads that may be denied (deployed schedules, rules, tagged groups) share one rule: denied -> default."""
+    def read(kind, raise_code=None):
+        if raise_code:
+            raise session.AwsError("ListRules failed", None, raise_code)
+        return {kind: 1}
+
+    assert session.unless_denied(read, "rules") == {"rules": 1}
+    assert session.unless_denied(read, "rules", code) is None
+    assert session.unless_denied(read, "rules", code, default={}) == {}
+    with pytest.raises(session.AwsError) as err:
+        session.unless_denied(read, "rules", "ThrottlingException", default={})
+    assert err.value.code == "ThrottlingException"
