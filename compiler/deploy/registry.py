@@ -160,6 +160,8 @@ def package_facts(sm, s3, group: str, version: int) -> dict:
 
 
 def read_json(s3, uri: str):
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
+
     try:
         bucket, key = split_s3_uri(uri)
         with aws_errors():
@@ -187,6 +189,8 @@ def recorded_history(custom: dict) -> list:
 def lineage(sm, pkg: dict) -> dict:
     """Pipeline, execution, git commit, definition digest, input data and training job of a version."""
     import hashlib
+
+    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
 
     meta, custom = pkg.get("MetadataProperties") or {}, pkg.get("CustomerMetadataProperties") or {}
     execution = meta.get("GeneratedBy") if "/execution/" in (meta.get("GeneratedBy") or "") else None

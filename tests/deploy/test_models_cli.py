@@ -99,3 +99,14 @@ def test_local_flag_without_the_local_runner_is_a_clean_error(monkeypatch, tmp_p
     result = cli("executions", "list", "--local", "--workspace", tmp_path)
     assert result.exit_code == 1
     assert "error: the local runner is not available in this build" in result.stderr
+
+
+def test_unreadable_report_and_unknown_training_job_are_left_out(moto):
+    """An S3 error reading a metrics report, or a training job SageMaker does not know, leaves that fact out."""
+    from mlpc.deploy import registry
+
+    moto.s3.create_bucket(Bucket=BUCKET)
+    assert registry.read_json(moto.s3, f"s3://{BUCKET}/mini/eval/none/evaluation.json") is None
+    pkg = {"InferenceSpecification": {"Containers": [
+        {"ModelDataUrl": f"s3://{BUCKET}/mini/models/no-such-job/output/model.tar.gz"}]}}
+    assert registry.lineage(moto.sm, pkg)["training_job"] is None
