@@ -52,6 +52,8 @@ _P4D_CONTAINER_VERSIONS = {  # sagemaker.image_uris._get_image_tag, p4d / smdist
 _SDK_VERSION_REPOS = ("pytorch-training-neuron", "pytorch-training-neuronx",
                       "huggingface-vllm-inference-neuronx")
 # Frameworks whose retrieve() needs arguments this module does not accept.
+# FRAMEWORKS_WITH_CONTAINER_VERSION_SUFFIX: a caller's container_version is part of their tags
+_CONTAINER_VERSION_SUFFIX = frozenset({"huggingface", "pytorch-smp", "spark"})
 _UNSUPPORTED = {"huggingface": "needs base_framework_version (and container_version on GPU)"}
 _NOT_FRAMEWORKS = frozenset({"instance_gpu_info"})
 
@@ -135,13 +137,16 @@ def sagemaker_sdk_version() -> str:
 
 def retrieve(framework: str, region: str, version: str | None = None, *,
              instance_type: str | None = None, py_version: str | None = None,
-             image_scope: str | None = None) -> str | ImageError:
+             image_scope: str | None = None, container_version: str | None = None,
+             smdistributed: bool = False) -> str | ImageError:
     """Same URI as ``sagemaker.image_uris.retrieve(framework, region, version=version,
-    instance_type=instance_type, py_version=py_version, image_scope=image_scope)``,
-    or an :class:`ImageError` where the SDK would raise (or where this reader cannot
-    be sure to match it)."""
+    instance_type=instance_type, py_version=py_version, image_scope=image_scope,
+    container_version=container_version, distribution=D)`` where D has an ``smdistributed``
+    strategy when `smdistributed` is true, or an :class:`ImageError` where the SDK would
+    raise (or where this reader cannot be sure to match it)."""
     try:
-        return _retrieve(framework, region, version, instance_type, py_version, image_scope)
+        return _retrieve(framework, region, version, instance_type, py_version, image_scope,
+                         container_version, smdistributed)
     except _Fail as fail:
         return fail.error
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -152,7 +157,8 @@ def retrieve(framework: str, region: str, version: str | None = None, *,
 # ---------------------------------------------------------------------- the port
 
 
-def _retrieve(framework, region, version, instance_type, py_version, image_scope) -> str:
+def _retrieve(framework, region, version, instance_type, py_version, image_scope,
+              requested_container_version=None, smdistributed=False) -> str:
     if framework in _UNSUPPORTED:
         raise _Fail(f"image framework '{framework}' is not supported by mlpc: it "
                     + _UNSUPPORTED[framework], "set image_uri explicitly")
@@ -187,7 +193,7 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
     processors = config.get("processors") or version_config.get("processors")
     processor = _processor(instance_type, processors, framework, version)
 
-    container_version = None
+    container_version = requested_container_version
     if version_config.get("container_version"):
         container_version = version_config["container_version"][processor]
     if repo in _SDK_VERSION_REPOS:
@@ -202,8 +208,13 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
         raise _Fail(f"P2 instances are deprecated for {framework} {version}",
                     "use a newer GPU family, e.g. ml.g5 or ml.p3")
 
+    if (requested_container_version is not None and not version_config.get("container_version")
+            and framework not in _CONTAINER_VERSION_SUFFIX and repo != f"{framework}-inference-graviton"
+            and "neuron" not in repo):
+        raise _Fail(f"container_version '{requested_container_version}' is not supported for {framework} {version}",
+                    "its image tags carry no container version")
     tag = _image_tag(framework, final_scope, instance_type, processor, py_version,
-                     container_version, inference_tool, tag_prefix, version)
+                     container_version, inference_tool, tag_prefix, version, smdistributed)
     if tag:
         repo += ":" + tag
     return _ECR_URI_TEMPLATE.format(registry=registry, hostname=hostname, repository=repo)
@@ -353,7 +364,7 @@ def _format_tag(tag_prefix, processor, py_version, container_version, inference_
 
 
 def _image_tag(framework, final_scope, instance_type, processor, py_version,
-               container_version, inference_tool, tag_prefix, version):
+               container_version, inference_tool, tag_prefix, version, smdistributed=False):
     family = _family(instance_type)
     if framework in ("xgboost", "sklearn"):
         if family and final_scope == _INFERENCE_GRAVITON and family not in _GRAVITON_FAMILIES:
@@ -369,7 +380,7 @@ def _image_tag(framework, final_scope, instance_type, processor, py_version,
             tag = _format_tag(tag_prefix, processor, py_version, container_version, inference_tool)
     else:
         tag = _format_tag(tag_prefix, processor, py_version, container_version, inference_tool)
-        if instance_type is not None and family == "p4d":
+        if instance_type is not None and (family == "p4d" or smdistributed):  # _should_auto_select_container_version
             key = f"{framework}-{tag}"
             if key in _P4D_CONTAINER_VERSIONS:
                 tag = f"{tag}-{_P4D_CONTAINER_VERSIONS[key]}"

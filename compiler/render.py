@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from . import stepkinds
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, Severity, did_you_mean
 from .expressions import Unresolved, to_json
 from .graph import Graph, cycle_diagnostic, find_cycle
 from .manifest import Upload, code_uri, sourcedir_bytes
@@ -52,6 +52,10 @@ class StepContext:
 
     def error(self, step, key_path: tuple, code: str, message: str, hint: str | None = None):
         self.diagnostics.append(Diagnostic(code, message, path=step.path + tuple(key_path), hint=hint))
+
+    def warning(self, step, key_path: tuple, code: str, message: str, hint: str | None = None):
+        self.diagnostics.append(Diagnostic(code, message, path=step.path + tuple(key_path), hint=hint,
+                                           severity=Severity.WARNING))
 
     def project_path(self, step, key_path: tuple, rel, kind: str):
         """A `code:`/`source_dir:` path checked to be a readable file or folder inside the project."""

@@ -130,15 +130,29 @@ BY_NAME = {
                 "when absent.",
     "interval_millis": "How often system metrics are sampled, in ms (ProfilingIntervalInMilliseconds): 100, "
                        "200, 500, 1000, 5000 or 60000.",
-    "distribution": "Distributed script-mode PyTorch training, rendered as the SDK's PyTorch(distribution=) "
-                    "hyperparameters: torch_distributed (torchrun; GPU/Trainium instances), mpi "
-                    "({processes_per_host, custom_mpi_options}) or parameter_server; a name or {STRATEGY: options}.",
-    "torch_distributed": "torchrun on every instance (sagemaker_torch_distributed_enabled); GPU or Trainium instances.",
-    "mpi": "MPI (sagemaker_mpi_enabled): {processes_per_host, custom_mpi_options}.",
-    "parameter_server": "Parameter servers (sagemaker_parameter_server_enabled).",
+    "distribution": "Distributed script-mode training, rendered as the SDK's PyTorch/TensorFlow/MXNet(distribution=) "
+                    "hyperparameters: a strategy name (torch_distributed, pytorchddp, mpi, parameter_server, "
+                    "multi_worker_mirrored_strategy) or {STRATEGY: options}; smdistributed takes {dataparallel: ...} "
+                    "or {modelparallel: {parameters}} (the latter beside mpi or torch_distributed).",
+    "torch_distributed": "torchrun on every instance (sagemaker_torch_distributed_enabled); PyTorch on GPU or "
+                         "Trainium instances.",
+    "pytorchddp": "PyTorch DDP through the SageMaker data parallel launcher (the SDK renders it as smdistributed "
+                  "dataparallel); GPU instances.",
+    "mpi": "MPI / Horovod (sagemaker_mpi_enabled): {processes_per_host, custom_mpi_options}.",
+    "parameter_server": "Parameter servers (sagemaker_parameter_server_enabled); TensorFlow, MXNet, PyTorch.",
+    "multi_worker_mirrored_strategy": "TensorFlow MultiWorkerMirroredStrategy "
+                                      "(sagemaker_multi_worker_mirrored_strategy_enabled); TensorFlow 2.9 or later.",
+    "smdistributed": "The SageMaker distributed training libraries: {dataparallel: {custom_mpi_options}} (SMDDP) or "
+                     "{modelparallel: {parameters: {...}}} (SMP, with mpi or torch_distributed beside it).",
+    "dataparallel": "SageMaker distributed data parallel (sagemaker_distributed_dataparallel_enabled); GPU instances.",
+    "modelparallel": "SageMaker model parallel; its `parameters` become the mp_parameters hyperparameter (JSON).",
     "processes_per_host": "MPI processes per instance (sagemaker_mpi_num_of_processes_per_host), e.g. the GPUs per "
                           "instance.",
-    "custom_mpi_options": "Extra mpirun options (sagemaker_mpi_custom_mpi_options), e.g. '-x NCCL_DEBUG=INFO'.",
+    "custom_mpi_options": "Extra mpirun options (sagemaker_mpi_custom_mpi_options; for data parallel, "
+                          "sagemaker_distributed_dataparallel_custom_mpi_options), e.g. '-x NCCL_DEBUG=INFO'.",
+    "model_dir": "TensorFlow script mode: the model_dir hyperparameter (where TensorFlow writes checkpoints). "
+                 "Default: OUTPUT_PATH/<execution id>/model (/opt/ml/model under mpi); false for none; or an S3 URI."
+                 + RUNTIME,
     # tuning
     "objective": "The metric the tuning job optimises (HyperParameterTuningJobObjective).",
     "metric": "Name of the objective metric, e.g. validation:auc.",
@@ -222,6 +236,8 @@ BY_NAME = {
 }
 
 BY_PATH = {
+    "modelparallel.parameters": "SageMaker model parallel configuration (partitions, microbatches, pipeline, ddp, ...), "
+                                "checked as the SDK's validate_mp_config does; literal values only.",
     "training.checkpoint.s3_uri": "S3 prefix the checkpoints are synced to (CheckpointConfig.S3Uri)." + RUNTIME,
     "tuning.checkpoint.s3_uri": "S3 prefix the trials' checkpoints are synced to (CheckpointConfig.S3Uri)." + RUNTIME,
     "training.checkpoint.local_path": "Checkpoint folder in the container (CheckpointConfig.LocalPath); default "

@@ -33,8 +33,10 @@ def fail(message: str | MlpcError, hint: str | None = None, code: str | None = N
 def print_diagnostics(diags) -> None:
     for d in diags:
         typer.echo(d.render(), err=True)
-    n = len(diags)
-    typer.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+    warnings = sum(1 for d in diags if getattr(d, "severity", "error") == "warning")
+    n = len(diags) - warnings
+    tail = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    typer.echo(f"{n} error{'s' if n != 1 else ''}{tail}", err=True)
 
 
 def print_warnings(warnings) -> None:

@@ -34,8 +34,13 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
         instance = None
     from .. import images
 
+    extra: dict = {}
+    if scope == "training" and step.get("distribution") is not None:
+        from .distribution import image_arguments
+
+        framework, extra = image_arguments(step, framework, version, instance)
     got = retrieve(ctx, framework, version, instance_type=instance, py_version=step.get("py_version"),
-                   image_scope=scope)
+                   image_scope=scope, **extra)
     if not isinstance(got, images.ImageError):
         return got, (framework_key,)
     key = version_key if version is not None and framework in images.frameworks() else framework_key

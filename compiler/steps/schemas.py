@@ -3,7 +3,7 @@
 A new step kind keeps its fragment in its own module, built from steps/schema_parts.py.
 """
 # ruff: noqa: E501
-from .distribution import STRATEGIES
+from .distribution import NAMED
 from .evidence import DRIFT, METRICS
 from .schema_parts import B, I, S, SVAL, IVAL, cache, common, job, names, obj, request, retry, strmap, tags  # noqa: F401
 
@@ -33,12 +33,18 @@ training_fields = {**resources,
     "enable_sagemaker_metrics": B,
     "use_spot": {"type": ["boolean", "string"]}, "max_wait_seconds": IVAL,
     "checkpoint": obj({"s3_uri": SVAL, "local_path": SVAL}, ["s3_uri"]),
-    "distribution": {"oneOf": [S(enum=list(STRATEGIES)),
-                               {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
-                                "properties": {"torch_distributed": obj({}, type=["object", "null"]),
-                                               "parameter_server": obj({}, type=["object", "null"]),
-                                               "mpi": obj({"processes_per_host": IVAL, "custom_mpi_options": SVAL},
-                                                          type=["object", "null"])}}]}}
+    "distribution": {"oneOf": [S(enum=list(NAMED)), {
+        "type": "object", "minProperties": 1, "additionalProperties": False,
+        "properties": {"torch_distributed": obj({}, type=["object", "null"]),
+                       "pytorchddp": obj({"custom_mpi_options": SVAL}, type=["object", "null"]),
+                       "parameter_server": obj({}, type=["object", "null"]),
+                       "multi_worker_mirrored_strategy": obj({}, type=["object", "null"]),
+                       "mpi": obj({"processes_per_host": IVAL, "custom_mpi_options": SVAL}, type=["object", "null"]),
+                       "smdistributed": obj({
+                           "dataparallel": obj({"custom_mpi_options": SVAL}, type=["object", "null"]),
+                           "modelparallel": obj({"parameters": {"type": "object"}}, type=["object", "null"])},
+                           minProperties=1, maxProperties=1)}}]},
+    "model_dir": {"type": ["string", "boolean"]}}
 debugger = {"oneOf": [B, obj({"s3_output_path": SVAL, "local_path": SVAL,
                               "hook_parameters": {"type": "object", "additionalProperties": SVAL},
                               "collections": {"type": "object", "additionalProperties": {

@@ -11,6 +11,7 @@ from .algorithm_hyperparameters import check as check_hyperparameters
 from .common import Rendered
 from .images import image_uri
 from .distribution import hyperparameters as distribution_hyperparameters
+from .model_dir import hyperparameters as model_dir_hyperparameters
 from .job_settings import debugger, profiler, spot
 
 
@@ -99,10 +100,12 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     algo = {"TrainingImage": image, "TrainingInputMode": "File"}
     if step.get("metric_definitions"):
         algo["MetricDefinitions"] = [{"Name": m["name"], "Regex": m["regex"]} for m in step.get("metric_definitions")]
-    if step.get("enable_sagemaker_metrics") is not None:
+    if step.get("enable_sagemaker_metrics") is not None:  # a tuning job has no such member: botocore says so here
         algo["EnableSageMakerMetricsTimeSeries"] = step.get("enable_sagemaker_metrics")
-    elif script_mode and _metrics_by_default(step.get("framework"), step.get("framework_version")):
-        algo["EnableSageMakerMetricsTimeSeries"] = True
+        origins[("AlgorithmSpecification", "EnableSageMakerMetricsTimeSeries")] = ("enable_sagemaker_metrics",)
+    elif script_mode and hp_key == "HyperParameters" and _metrics_by_default(step.get("framework"),
+                                                                             step.get("framework_version")):
+        algo["EnableSageMakerMetricsTimeSeries"] = True  # the framework estimators' default (not the tuner's)
     origins[("AlgorithmSpecification", "TrainingImage")] = ipath
     out_path = ctx.value(step, ("output_path",)) if step.get("output_path") is not None else default_output_path(ctx.pipeline, step)
     args = {
@@ -127,6 +130,14 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
         args["InputDataConfig"] = chans
     hps = hyperparameters(step, ctx, script_mode)
     hps.update(distribution_hyperparameters(step, ctx))
+    hps.update(model_dir_hyperparameters(step, ctx, out_path))
+    for key in hps:
+        if key.startswith(("sagemaker_", "mp_parameters")) and step.get("distribution") is not None \
+                and key not in ("sagemaker_program", "sagemaker_submit_directory", "sagemaker_container_log_level",
+                                "sagemaker_region"):
+            origins[(hp_key, key)] = ("distribution",)
+    if "model_dir" in hps and step.get("model_dir") is not None:
+        origins[(hp_key, "model_dir")] = ("model_dir",)
     if hps:
         args[hp_key] = hps
     version = builtin_xgboost_version(step, image)

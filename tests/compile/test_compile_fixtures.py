@@ -73,7 +73,8 @@ def parse_stderr(text: str, file: str) -> list[Printed]:
     lines = text.splitlines()
     assert lines, "no diagnostics printed"
     count = lines[-1]
-    assert re.fullmatch(r"\d+ errors?", count), f"last line should count the errors: {count!r}"
+    counted = re.fullmatch(r"(\d+) errors?(?:, (\d+) warnings?)?", count)
+    assert counted, f"last line should count the errors (and warnings): {count!r}"
     head = re.compile(re.escape(file) + r":(\d+):(\d+): (.+) \[([A-Z]{1,2}\d{3})\]$")
     out: list[Printed] = []
     for line in lines[:-1]:
@@ -84,7 +85,8 @@ def parse_stderr(text: str, file: str) -> list[Printed]:
         m = head.match(line)
         assert m, f"not FILE:LINE:COL: message [CODE]: {line!r}"
         out.append(Printed(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)))
-    assert int(count.split()[0]) == len(out)
+    warnings = sum(1 for p in out if p.message.startswith("warning: "))
+    assert (int(counted.group(1)), int(counted.group(2) or 0)) == (len(out) - warnings, warnings)
     return out
 
 

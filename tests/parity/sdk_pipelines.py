@@ -533,3 +533,13 @@ DEFAULT_CHECK_INSTANCE = "ml.m5.xlarge"  # CheckJobConfig's default instance typ
 BUILDERS["checks"] = checks
 # YAML files that are not in pipelines/ (parity fixtures)
 FIXTURES = {"checks": Path(__file__).resolve().parent / "fixtures" / "checks.yaml"}
+
+
+def _distribution(session):
+    from sdk_distribution import distribution  # its own module; it imports this one's constants
+
+    return distribution(session)
+
+
+BUILDERS["distribution"] = _distribution
+FIXTURES["distribution"] = Path(__file__).resolve().parent / "fixtures" / "distribution.yaml"

@@ -105,6 +105,16 @@ INTENDED_DIFFERENCES = (
         "none of the three, so the training containers do without them.",
         "These three keys dropped from the SDK's `StaticHyperParameters`."),
     Difference(
+        "tensorflow-model-dir", "TensorFlow's default model_dir holds the execution id, not a build-time job name",
+        "The SDK's TensorFlow estimator passes `model_dir` = `OUTPUT_PATH/JOB_NAME/model`, where JOB_NAME "
+        "(`tensorflow-training-<timestamp>`) is made up when the definition is built: the definition changes "
+        "at every build, and every execution writes its checkpoints to the same place (a TF1 Estimator resumes "
+        "from another run's). mlpc writes `OUTPUT_PATH/<execution id>/model` as a `Std:Join` with "
+        "`Execution.PipelineExecutionId`. Under mpi both use `/opt/ml/model`; `model_dir: false` and a given "
+        "`model_dir` are rendered as the SDK renders them.",
+        "The SDK's `\"OUTPUT_PATH/tensorflow-training-<timestamp>/model\"` becomes mlpc's `Std:Join` of the same "
+        "output path and the execution id (training and tuning steps)."),
+    Difference(
         "default-output-path", "Default model output path",
         "Without `output_path`, the SDK's estimators write under the bucket root (`s3://BUCKET/`). mlpc defaults to "
         "`s3://BUCKET/PIPELINE/STEP`, so each pipeline's artifacts stay under its own prefix and a tuning step's "
@@ -216,7 +226,24 @@ def _drop_empty_model_environment(definition) -> int:
     return n
 
 
+_TF_MODEL_DIR = re.compile(r'"(.+)/tensorflow-training-\d{4}(?:-\d{2}){5}-\d{3}/model"')
+
+
+def _execution_model_dir(definition) -> int:
+    n = 0
+    for step in iter_steps(definition["Steps"]):
+        args = step.get("Arguments") or {}
+        hps = args.get("HyperParameters") or (args.get("TrainingJobDefinition") or {}).get("StaticHyperParameters")
+        m = _TF_MODEL_DIR.fullmatch(hps.get("model_dir", "")) if isinstance(hps, dict) else None
+        if m:
+            hps["model_dir"] = {"Std:Join": {"On": "", "Values": [
+                f'"{m.group(1)}/', {"Get": "Execution.PipelineExecutionId"}, '/model"']}}
+            n += 1
+    return n
+
+
 SDK_NORMALISERS = {
+    "tensorflow-model-dir": _execution_model_dir,
     "empty-model-environment": _drop_empty_model_environment,
     "check-step-nulls": _drop_check_nulls,
     "debugger-profiler": _drop_debugger_profiler,

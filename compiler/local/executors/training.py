@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..records import now_iso
 from ..sandbox import cleanup
-from . import checkpoints
+from . import checkpoints, model_dir
 from .base import (CONTAINER_ROOT, StepContext, base_env, extract_tar, failed, failure_tail, host_path, max_runtime,
                    run_script, script_failure, stage_input, store_tar, succeeded)
 
@@ -96,6 +96,11 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
     config.mkdir(parents=True, exist_ok=True)
     for d in ("model", "output/data", "code"):
         (root / d).mkdir(parents=True, exist_ok=True)
+    hps, model_dir_uri, note = model_dir.stage(hps, root)
+    if note:
+        job_dir.mkdir(parents=True, exist_ok=True)
+        with open(job_dir / "stdout.log", "a") as log:
+            log.write(note)
     (config / "hyperparameters.json").write_text(json.dumps(hps))
     (config / "inputdataconfig.json").write_text(json.dumps(channels))
     (config / "resourceconfig.json").write_text(json.dumps(
@@ -107,6 +112,7 @@ def run_job(ctx: StepContext, args: dict, name: str, job_dir: Path) -> JobResult
         return JobResult(False, err)
     res = kind.run(ctx, root, hps, channels, env, max_runtime(args), job_dir, spec)
     err = checkpoints.save(ctx.store, args, ckpt) if ckpt else None  # saved on failure too, as SageMaker does
+    err = (model_dir.save(ctx.store, model_dir_uri, root) if model_dir_uri else None) or err
     if err and res.ok:
         return JobResult(False, err, script_seconds=res.script_seconds)
     if not res.ok:

@@ -1,0 +1,69 @@
+"""Script-mode framework training and tuning details the SDK's estimators decide: the metrics default
+(a training job's member, not a tuning job's), TensorFlow's model_dir in its forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from mlpc.api import compile_text
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAD = {"pipeline": {"name": "p", "role": "arn:aws:iam::123456789012:role/R", "bucket": "b"},
+        "parameters": {"Out": {"type": "String", "default": "s3://b/out"},
+                       "Ckpt": {"type": "String", "default": "s3://b/ckpt"}}}
+SCRIPT = {"entry_point": "train_sklearn.py", "source_dir": str(ROOT / "step_scripts"),
+          "channels": {"train": "s3://b/train/"}}
+TF = {"framework": "tensorflow", "framework_version": "2.13", "py_version": "py310", "instance_type": "ml.m5.xlarge",
+      **SCRIPT}
+TUNING = {"objective": {"metric": "acc", "type": "Maximize"}, "metric_definitions": [{"name": "acc", "regex": "a=(.*)"}],
+          "parameter_ranges": {"lr": {"type": "continuous", "min": 0.1, "max": 0.5}}, "max_jobs": 2,
+          "max_parallel_jobs": 1}
+
+
+def _compile(steps: dict):
+    doc = {**HEAD, "steps": steps}
+    return compile_text(yaml.safe_dump(doc, sort_keys=False), base_dir=ROOT)
+
+
+def _args(result, name):
+    return {s["Name"]: s["Arguments"] for s in result.definition["Steps"]}[name]
+
+
+def test_metrics_default_is_the_training_jobs_not_the_tuning_jobs():
+    torch = {"framework": "pytorch", "framework_version": "2.0.1", "py_version": "py310",
+             "instance_type": "ml.m5.xlarge", **SCRIPT}
+    result = _compile({"Train": {"type": "training", **torch}, "Tune": {"type": "tuning", **torch, **TUNING}})
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert _args(result, "Train")["AlgorithmSpecification"]["EnableSageMakerMetricsTimeSeries"] is True
+    assert "EnableSageMakerMetricsTimeSeries" not in _args(result, "Tune")["TrainingJobDefinition"]["AlgorithmSpecification"]
+
+
+def test_metrics_asked_for_on_a_tuning_step_is_reported_at_the_field():
+    result = _compile({"Tune": {"type": "tuning", **TF, **TUNING, "enable_sagemaker_metrics": True}})
+    assert not result.ok
+    [diag] = [d for d in result.diagnostics if d.code == "A001"]
+    assert diag.path[-1] == "enable_sagemaker_metrics", diag
+
+
+def test_model_dir_follows_a_parameter_output_path():
+    result = _compile({"T": {"type": "training", **TF, "output_path": "${params.Out}/tf"}})
+    assert result.ok, [d.render() for d in result.diagnostics]
+    join = _args(result, "T")["HyperParameters"]["model_dir"]["Std:Join"]
+    assert join == {"On": "", "Values": ['"', {"Get": "Parameters.Out"}, "/tf/",
+                                         {"Get": "Execution.PipelineExecutionId"}, '/model"']}
+
+
+def test_model_dir_given_as_a_parameter_is_passed_as_is():
+    result = _compile({"T": {"type": "training", **TF, "model_dir": "${params.Ckpt}"}})
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert _args(result, "T")["HyperParameters"]["model_dir"] == {"Get": "Parameters.Ckpt"}
+
+
+def test_model_dir_on_a_builtin_algorithm_is_an_error_at_the_field():
+    result = _compile({"T": {"type": "training", "algorithm": "xgboost", "algorithm_version": "1.7-1",
+                             "instance_type": "ml.m5.xlarge", "hyperparameters": {"num_round": 5},
+                             "model_dir": "s3://b/x"}})
+    [diag] = result.diagnostics
+    assert (diag.code, diag.path[-1]) == ("J014", "model_dir")
