@@ -4,7 +4,7 @@ The oracle for `distribution:` and the TensorFlow estimator's `model_dir`: PyTor
 MXNet estimators with each strategy their `distribution=` takes (parameter_server, mpi,
 multi_worker_mirrored_strategy, torch_distributed, pytorchddp, smdistributed dataparallel and
 modelparallel, modelparallel beside mpi and beside torch_distributed), TensorFlow with its default
-model_dir, model_dir=False and a given model_dir, and a tuner over a TensorFlow estimator.
+model_dir, model_dir=False and a given model_dir, and tuners over a TensorFlow estimator (one with Horovod).
 The SDK's model_dir default holds a job name made up at build time; the parity test maps it to
 mlpc's (difference "tensorflow-model-dir").
 """
@@ -75,4 +75,11 @@ def distribution(session):
                                 hyperparameter_ranges={"epochs": IntegerParameter(1, 3)}, max_jobs=2,
                                 max_parallel_jobs=1)
     steps.append(TuningStep("TuneTf", step_args=tuner.fit({"train": TRAIN})))
+    horovod = estimator("TuneHorovod", "tensorflow", "2.13", "py310", "ml.p3.16xlarge", 2,
+                        distribution={"mpi": {"enabled": True, "processes_per_host": 8,
+                                              "custom_mpi_options": "-x NCCL_DEBUG=INFO"}})
+    tuner = HyperparameterTuner(horovod, objective_metric_name="validation:accuracy", metric_definitions=metrics,
+                                hyperparameter_ranges={"epochs": IntegerParameter(1, 3)}, max_jobs=2,
+                                max_parallel_jobs=1)
+    steps.append(TuningStep("TuneHorovod", step_args=tuner.fit({"train": TRAIN})))
     return Pipeline(NAME, parameters=[gpu_type], steps=steps, sagemaker_session=session)

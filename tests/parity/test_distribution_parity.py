@@ -141,6 +141,8 @@ def test_the_settings_are_really_there():
     assert json.loads(hps("TfHorovod")["model_dir"]) == "/opt/ml/model"
     assert hps("TfPlain")["model_dir"]["Std:Join"]["Values"][1] == {"Get": "Execution.PipelineExecutionId"}
     assert hps("TuneTf")["model_dir"]["Std:Join"]["Values"][1] == {"Get": "Execution.PipelineExecutionId"}
+    assert hps("TuneHorovod")["sagemaker_mpi_num_of_processes_per_host"] == "8"
+    assert json.loads(hps("TuneHorovod")["model_dir"]) == "/opt/ml/model"
     assert json.loads(hps("TfModelParallel")["mp_parameters"]) == {"partitions": 2, "microbatches": 4,
                                                                     "pipeline": "interleaved"}
     assert hps("TfMirrored")["sagemaker_multi_worker_mirrored_strategy_enabled"] == "true"
