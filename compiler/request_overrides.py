@@ -15,7 +15,8 @@ wrote. Merge rules, one per value kind:
   - a mapping onto a mapping merges key by key, recursively;
   - anything else (a list, a scalar, an expression, a mapping onto a non-mapping) replaces the
     member whole: to change one channel of InputDataConfig, write the whole list;
-  - `null` removes the member (a required member removed is then a request-shape error).
+  - `null` removes the member (a required member removed is then a request-shape error, reported
+    at the `request:` key that removed it).
 Overriding a member mlpc sets itself (e.g. ResourceConfig.InstanceType) is allowed and wins:
 it is how you reach what the YAML cannot say. Strings take ${...} like every other field.
 What the override writes is shape-checked like the rest (steps/common.check_arguments) and a
@@ -42,7 +43,7 @@ def _merge(step, ctx, rendered, path: tuple, override: dict, target: dict) -> No
         if value is None:
             target.pop(key, None)
             _forget(rendered, here)
-            rendered.pinned[here] = yaml_path  # "missing required member" points at the null
+            rendered.removed[here] = yaml_path  # "missing required member" points at this key
             ctx.resolver.read.add(yaml_path)  # null is a literal, never an unresolved reference
             continue
         if isinstance(value, dict) and isinstance(target.get(key), dict):
@@ -56,7 +57,7 @@ def _merge(step, ctx, rendered, path: tuple, override: dict, target: dict) -> No
 def _forget(rendered, path: tuple) -> None:
     """Drop the origins of what was at `path` (and inside it): it has been replaced or removed."""
     n = len(path)
-    for table in (rendered.origins, rendered.pinned):
+    for table in (rendered.origins, rendered.pinned, rendered.removed):
         for p in [p for p in table if tuple(p[:n]) == path]:
             del table[p]
 

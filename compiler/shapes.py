@@ -35,6 +35,7 @@ class ShapeIssue(NamedTuple):
     path: tuple
     message: str
     hint: str | None = None
+    member: str | None = None  # a required member absent from the structure at `path` (what the issue is about)
 
 
 # ---------------------------------------------------------------- the shape table
@@ -340,7 +341,7 @@ def _walk_structure(value, shape_name, shape, path, mpath, ctx):
         dotted = ".".join(mpath + (req,))
         if req in value or dotted in skip or members.get(req, {}).get("idempotencyToken"):
             continue
-        issues.append(ShapeIssue(path, f"missing required member {req!r} in {shape_name}"))
+        issues.append(ShapeIssue(path, f"missing required member {req!r} in {shape_name}", member=req))
     return out
 
 

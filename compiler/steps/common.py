@@ -45,6 +45,7 @@ class Rendered:
     members: dict = field(default_factory=dict)  # other step members (PropertyFiles, FunctionArn, ...)
     member_origins: dict = field(default_factory=dict)  # (member, ...) path -> YAML path relative to the step
     pinned: dict = field(default_factory=dict)  # Arguments path -> absolute YAML path (set by overlays)
+    removed: dict = field(default_factory=dict)  # Arguments path -> absolute YAML path of the override that removed it
 
     def put(self, path: tuple, value, origin: tuple) -> None:
         """Set Arguments[path] (creating the maps on the way) to `value`, from absolute YAML path `origin`.
@@ -83,7 +84,7 @@ def finish_step(step, kind, rendered: Rendered, ctx) -> tuple[dict, dict]:
     args = rendered.arguments
     if kind.request:
         args = check_arguments(step, ctx, kind.request, args, rendered.origins,
-                               skip_required=kind.skip_required, pinned=rendered.pinned)
+                               skip_required=kind.skip_required, pinned=rendered.pinned, removed=rendered.removed)
     doc = envelope(step, kind.definition_type, args)
     doc.update(rendered.members)
     if kind.retry:
@@ -146,8 +147,10 @@ def add_retry(step, doc: dict, ctx) -> None:
 
 
 def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
-                    skip_required: frozenset = PIPELINE_FILLED, pinned: dict | None = None) -> dict:
-    """Validate Arguments against the botocore request shape; map issues back to YAML paths."""
+                    skip_required: frozenset = PIPELINE_FILLED, pinned: dict | None = None,
+                    removed: dict | None = None) -> dict:
+    """Validate Arguments against the botocore request shape; map issues back to YAML paths.
+    A required member an override removed (`removed`) is reported at that override's key."""
     from .. import service_rules, shapes
 
     coerced, issues = shapes.check_request(operation, arguments, expr_type=ctx.resolver.expr_type,
@@ -159,6 +162,12 @@ def check_arguments(step, ctx, operation: str, arguments: dict, origins: dict,
     pinned = {**_pipeline_members(arguments, ctx.pipeline), **(pinned or {})}
     for issue, code in checks:
         ipath = tuple(issue.path)
+        cause = (removed or {}).get(ipath + (issue.member,)) if issue.member else None
+        if cause is not None:
+            ctx.diagnostics.append(Diagnostic(
+                code, issue.message, path=tuple(cause), at_key=True,
+                hint=f"'{issue.member}' is required by the {operation} request: give it a value instead of null"))
+            continue
         yaml_path = step.path
         for n in range(len(ipath), -1, -1):
             if ipath[:n] in pinned:
