@@ -88,6 +88,7 @@ CODES: tuple[Code, ...] = (
     _c("D006", ERROR, "a defaults: entry names an unknown step type or a field that type does not take"),
     _c("D007", WARNING, "defaults for a step type no step uses"),
     _c("D008", ERROR, "omit: is not a list of the step type's field names"),
+    _c("D009", WARNING, "omit: names a field that neither the step type's defaults nor its extends: fragments set"),
     _c("T001", ERROR, "undefined template variable"),
     _c("T002", ERROR, "template syntax or evaluation error"),
     _c("T003", ERROR, "a templated key renders to a key that already exists"),

@@ -42,6 +42,7 @@ class SourceMap:
         # templating (`defaults:` applied to the steps). Lookups follow links to the file that wrote it.
         self.links: dict = {}
         self.late: dict = {}
+        self.inherited: dict = {}  # path of a step with `extends:` and `omit:` -> the keys its fragments provide
         self.folder = None  # the folder of this file, when it is a fragment (relative paths in it start there)
 
     def as_written(self, path: tuple) -> tuple:

@@ -178,7 +178,7 @@ class Composer:
         bases = spec["extends"]
         many = isinstance(bases, list)
         omit = set(own.get("omit") or ()) if isinstance(own.get("omit"), list) else set()
-        layers = []
+        layers, provided = [], set()
         for i, rel in enumerate(bases if many else [bases]):
             frag = self._open(rel, smap, at + (("extends", i) if many else ("extends",)), "extends", chain)
             if frag is None:
@@ -187,8 +187,11 @@ class Composer:
             key = (real, "step")
             if key not in self._composed:
                 self._composed[key] = self.step(frag.loaded.data, frag.source, (), chain + (real,))
+            provided.update(self._composed[key])
             base = {k: v for k, v in self._composed[key].items() if k not in omit}
             layers.append((base, (frag.source, ())))
+        if "omit" in own:  # apply_defaults checks that each omitted key is inherited from somewhere
+            smap.inherited[at] = frozenset(provided)
         return merge_layers([*layers, (own, (smap, at))], at, smap)
 
 
@@ -233,6 +236,9 @@ def apply_defaults(doc, smap) -> tuple[object, list[Diagnostic]]:
             stype = spec.get("type") if isinstance(spec.get("type"), str) else None
             omit, odiags = _omit(spec.get("omit"), stype, at)
             diags += odiags
+            if omit and not odiags:
+                defaulted = (defaults or {}).get(stype) if isinstance(defaults, dict) else None
+                diags += _omit_unused(spec["omit"], _inherited(smap, at) | set(defaulted or ()), stype, at)
             own = {k: v for k, v in spec.items() if k != "omit"}
             if stype in (defaults or {}):
                 used.add(stype)
@@ -267,6 +273,30 @@ def _omit(value, stype, at: tuple) -> tuple[set, list[Diagnostic]]:
             out.append(Diagnostic("D008", f"`omit`: {stype} steps have no field '{name}'", path=path + (i,),
                                   hint=did_you_mean(name, fields)))
     return set(value), out
+
+
+def _inherited(smap, at: tuple) -> frozenset:
+    """The keys the step at `at` inherits from its `extends:` fragments (Composer.step notes them
+    in the SourceMap of the file that wrote the step)."""
+    owner, path, _ = smap.resolve(at)
+    return owner.inherited.get(path, frozenset())
+
+
+def _omit_unused(names: list, provided: set, stype, at: tuple) -> list[Diagnostic]:
+    """D009: an omitted key that no default and no fragment provides (a typo, or a stale omit)."""
+    import difflib
+
+    out, others = [], sorted(provided - set(names))
+    where = f"the defaults for {stype} steps" if stype else "the step type's defaults"
+    for i, name in enumerate(names):
+        if name in provided:
+            continue
+        close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
+        hint = (f"did you mean '{close[0]}'?" if close else
+                f"neither {where} nor the step's `extends:` fragments set it; remove it from `omit`")
+        out.append(Diagnostic("D009", f"`omit`: nothing this step inherits sets '{name}'", path=at + ("omit", i),
+                              severity=Severity.WARNING, hint=hint))
+    return out
 
 
 def _fields(stype) -> set | None:

@@ -267,6 +267,56 @@ def test_defaults_for_an_unused_step_type_are_a_warning(proj):
     assert f"{proj}/p.yaml:2:3: warning: defaults for training steps: no step is of type training [D007]" in res.stderr
 
 
+def test_omitting_a_key_nothing_inherits_is_a_located_warning(proj):
+    write(proj, {
+        "frag/step.yaml": """\
+            type: processing
+            instance_type: ml.m5.large
+            environment: {FROM_FRAGMENT: "1"}
+            outputs: {train: {source: /opt/ml/processing/train}}
+            """,
+        "frag/inc.yaml": f"""\
+            steps:
+              C:
+                extends: step.yaml
+                code: ../scripts/prep.py
+                omit: [arguments]
+            """,
+        "p.yaml": f"""\
+            include: [frag/inc.yaml]
+            defaults:
+              processing: {{framework: sklearn, framework_version: "1.2-1", cache: true}}
+            pipeline: {{name: p, role: "{ROLE}", bucket: b}}
+            steps:
+              A:
+                extends: frag/step.yaml
+                code: scripts/prep.py
+                omit: [environment, cache, inputs, retry]
+              B:
+                type: processing
+                instance_type: ml.m5.large
+                code: scripts/prep.py
+                omit: [instance_count, framework_version]
+            """,
+    })
+    res = mlpc("validate", proj / "p.yaml")
+    assert res.exit_code == 0, res.output
+    lines = res.stderr.splitlines()
+    found = [(line, lines[i + 1].strip()) for i, line in enumerate(lines) if "[D009]" in line]
+    fallback = "hint: neither the defaults for processing steps nor the step's `extends:` fragments set it; remove it from `omit`"
+    assert found == [
+        (f"{proj}/frag/inc.yaml:5:12: warning: `omit`: nothing this step inherits sets 'arguments' [D009]", fallback),
+        (f"{proj}/p.yaml:9:32: warning: `omit`: nothing this step inherits sets 'inputs' [D009]",
+         "hint: did you mean 'outputs'?"),  # from the fragment
+        (f"{proj}/p.yaml:9:40: warning: `omit`: nothing this step inherits sets 'retry' [D009]", fallback),
+        (f"{proj}/p.yaml:14:12: warning: `omit`: nothing this step inherits sets 'instance_count' [D009]", fallback),
+    ]
+    # what is inherited is still omitted; the warning changes nothing in the compile
+    doc = compile_file(proj / "p.yaml").document["steps"]
+    assert "environment" not in doc["A"] and "cache" not in doc["A"] and "framework_version" not in doc["B"]
+    assert doc["C"]["environment"] == {"FROM_FRAGMENT": "1"}
+
+
 def test_missing_outside_templated_and_folder_includes(proj, tmp_path):
     (tmp_path / "outside.yaml").write_text("vars: {}\n")
     (proj / "frag").mkdir()
