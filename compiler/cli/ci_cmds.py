@@ -46,14 +46,18 @@ def _pinned(mlpc_source: str | None) -> str:
     return mlpc_source.strip()
 
 
-def _facts(files: list, var, vars_file) -> tuple:
-    """(PipelineFacts per file, the files as the build passes them, the --var/--vars-file args)."""
+def _facts(files: list, var, vars_file, read: list | None = None) -> tuple:
+    """(PipelineFacts per file, the files as the build passes them, the --var/--vars-file args).
+    `read`, when given, is extended with every file the compiles read (ci.triggers.compile_inputs)."""
     from ..ci.facts import facts_from_result
+    from ..ci.triggers import compile_inputs
 
     for f in files:
         if f.is_absolute():
             fail(f"{f} is an absolute path", "give the pipeline files relative to the repository root")
     results = compile_all_or_exit(files, var, vars_file)
+    if read is not None:
+        read += [p for f, r in zip(files, results) for p in compile_inputs(f.as_posix(), r)]
     args = [a for v in var or [] for a in ("--var", v)] + [a for p in vars_file or [] for a in ("--vars-file", str(p))]
     return ([facts_from_result(f.as_posix(), r) for f, r in zip(files, results)],
             " ".join(shlex.quote(f.as_posix()) for f in files), " ".join(shlex.quote(a) for a in args))
@@ -127,25 +131,29 @@ def github(
     Example: [bold]mlpc ci github pipelines/breast-cancer.yaml -o .github/workflows --environments dev,prod[/bold]
     """
     from ..ci.github import GithubOptions, render
+    from ..ci.triggers import trigger_paths
 
     envs = [e.strip() for e in environments.split(",") if e.strip()]
     if not envs or len(set(envs)) != len(envs):
         fail(f"--environments '{environments}' must name distinct environments", "e.g. --environments dev,prod")
     pinned = _pinned(mlpc_source)
-    triples = []
+    triples, read = [], []
     for env in envs:  # every environment's vars file must exist and compile every pipeline
         vf = vars_dir / f"{env}.yaml"
         if not vf.is_file():
             fail(f"no vars file for environment '{env}': {vf}", f"create {vf} with that environment's vars "
                  "(e.g. bucket, account_id, region), or pass --vars-dir")
-        facts, names, _ = _facts(files, None, [vf])
+        facts, names, _ = _facts(files, None, [vf], read)
         regions = {f.region for f in facts}
         if len(regions) > 1:
             fail(f"environment '{env}' deploys to several regions ({', '.join(sorted(regions))})",
                  "generate one workflow per region")
         triples.append((env, vf.as_posix(), regions.pop()))
-    paths = sorted({*(f"{Path(f).parent.as_posix()}/**" for f in names.split()), f"{vars_dir.as_posix()}/**"}
-                   | {"step_scripts/**"})
+    # the triggers: every file a compile read (fragments and code wherever they live), the vars folder
+    paths, outside = trigger_paths(read, [f.parent.as_posix() for f in files] + [vars_dir.as_posix()])
+    if outside:
+        fail(f"the pipelines read files outside the repository root (the working directory): {', '.join(outside)}",
+             "run mlpc ci github from the repository root, with the pipeline files relative to it")
     opts = GithubOptions(names, tuple(paths), tuple(triples), branch, pinned, wait_timeout, lint_gate)
     for name, text in render(opts).items():
         _write(output / name, text)

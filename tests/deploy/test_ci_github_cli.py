@@ -141,3 +141,70 @@ def test_pr_check_diff_is_one_sticky_comment_updated_in_place(project, envs, tmp
     assert comments[0]["body"].startswith("<!-- mlpc-diff -->") and "8" in comments[0]["body"]
     calls = (tmp_path / "comments.json.log").read_text().splitlines()
     assert [c.split()[2] for c in calls if c.startswith("api -X")] == ["POST", "PATCH"]
+
+
+def _fragment_project(root: Path) -> None:
+    """pipelines/mini.yaml reading a step fragment, a top-level include, code files and a
+    training source_dir, all in folders outside pipelines/."""
+    from deploy_support import MINI_YAML
+
+    (root / ".git").mkdir()  # the project (where reads may go) is the git work tree
+    (root / "pipelines").mkdir()
+    (root / "fragments").mkdir()
+    (root / "team").mkdir()
+    (root / "src" / "train").mkdir(parents=True)
+    (root / "src" / "train" / "train.py").write_text("print('train')\n")
+    (root / "fragments" / "processing.yaml").write_text(
+        'type: processing\nframework: sklearn\nframework_version: "1.2-1"\ninstance_type: ml.m5.large\n'
+        "cache: {enabled: true, expire_after: P30D}\n")
+    (root / "team" / "tags.yaml").write_text("pipeline:\n  tags:\n    cost-centre: ml-42\n")
+    text = MINI_YAML.replace("vars:\n", "include: [../team/tags.yaml]\nvars:\n", 1)
+    text = text.replace("code: scripts/", "code: ../scripts/")
+    text = text.replace('    type: processing\n    framework: sklearn\n    framework_version: "1.2-1"\n'
+                        "    instance_type: ml.m5.large\n",
+                        "    extends: ../fragments/processing.yaml\n")
+    text = text.replace("    algorithm: xgboost\n", "    framework: pytorch\n    framework_version: '2.0.1'\n"
+                        "    py_version: py310\n    source_dir: ../src/train\n    entry_point: train.py\n", 1)
+    text = text.replace('    algorithm_version: "1.7-1"\n', "", 1)
+    text = text.replace('instance_type: "${params.InstanceType}"', "instance_type: ml.m5.xlarge", 1)
+    (root / "pipelines" / "mini.yaml").write_text(text)
+
+
+def test_triggers_cover_every_file_the_pipelines_read_wherever_it_lives(project, envs):
+    root = project.parent
+    _fragment_project(root)
+    result = cli("ci", "github", "pipelines/mini.yaml", "-o", ".github/workflows", "--mlpc-source", PINNED)
+    assert result.exit_code == 0, result.output
+    wf = root / ".github" / "workflows"
+    pr = yaml.safe_load((wf / "mlpc-pr-check.yml").read_text())
+    deploy = yaml.safe_load((wf / "mlpc-deploy.yml").read_text())
+    expected = ["env/**", "fragments/processing.yaml", "pipelines/**", "scripts/eval.py", "scripts/prep.py",
+                "src/train/**", "team/tags.yaml"]
+    assert pr["on"]["pull_request"]["paths"] == expected
+    assert deploy["on"]["push"]["paths"] == expected
+    # a change to only the fragment would trigger both workflows
+    assert "step_scripts/**" not in expected  # nothing hard-coded: this project has no such folder
+
+
+def test_triggers_escape_glob_characters_and_skip_what_a_watched_folder_covers():
+    from mlpc.ci.triggers import trigger_paths
+
+    paths, outside = trigger_paths([("pipelines/mini.yaml", False), ("pipelines/frag.yaml", False),
+                                    ("frags/a[1]*.yaml", False), ("src/x", True), ("src/x/y", True),
+                                    ("../elsewhere.yaml", False)], ["pipelines", "env"])
+    assert paths == ["env/**", "frags/a\\[1\\]\\*.yaml", "pipelines/**", "src/x/**"]
+    assert outside == ["../elsewhere.yaml"]
+    assert trigger_paths([("mini.yaml", False)], ["."])[0] == ["**"]  # a pipeline at the root: not "./**"
+
+
+def test_a_pipeline_reading_outside_the_repository_root_is_refused(project, envs, monkeypatch):
+    root = project.parent
+    _fragment_project(root)
+    monkeypatch.chdir(root / "pipelines")
+    (root / "pipelines" / "env").mkdir()
+    for env in ("dev", "prod"):
+        (root / "pipelines" / "env" / f"{env}.yaml").write_text("bucket: b\n")
+    result = cli("ci", "github", "mini.yaml", "-o", "wf", "--mlpc-source", PINNED)
+    assert result.exit_code == 1
+    assert "outside the repository root" in result.stderr and "../fragments/processing.yaml" in result.stderr
+    assert not (root / "pipelines" / "wf").exists()
