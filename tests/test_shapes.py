@@ -157,7 +157,8 @@ def test_create_pipeline_client_request_token_is_not_required():
 
 def test_skip_required_is_what_makes_job_name_optional():
     _, issues = check(processing_args(), skip=frozenset())
-    assert issues == [ShapeIssue((), "missing required member 'ProcessingJobName' in CreateProcessingJobRequest")]
+    assert issues == [ShapeIssue((), "missing required member 'ProcessingJobName' in CreateProcessingJobRequest",
+                                 member="ProcessingJobName")]
 
 
 # ---------------------------------------------------------------- bad inputs
