@@ -90,6 +90,20 @@ def _metrics_by_default(framework, version) -> bool:
     return parts >= since
 
 
+# framework: values whose training image is also a built-in algorithm (it trains without a script)
+ALGORITHM_FRAMEWORKS = frozenset({"xgboost"})
+
+
+def _needs_a_script(step, ctx, script_mode: bool) -> None:
+    """A framework's training container runs the job's script: without entry_point it has nothing to run."""
+    framework = step.get("framework")
+    if script_mode or step.get("image") is not None or framework is None or framework in ALGORITHM_FRAMEWORKS:
+        return
+    ctx.error(step, ("framework",), "I003", f"framework: {framework} training needs entry_point (script mode)",
+              f"the {framework} training container runs your script: add entry_point: train.py (and source_dir:), "
+              "or use algorithm: for a built-in algorithm")
+
+
 def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters") -> dict:
     """The members CreateTrainingJob and a tuning job's TrainingJobDefinition share."""
     script_mode = step.get("entry_point") is not None
@@ -97,6 +111,7 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
         image, ipath = image_uri(step, ctx, scope="training", framework_key="algorithm", version_key="algorithm_version")
     else:
         image, ipath = image_uri(step, ctx, scope="training")
+        _needs_a_script(step, ctx, script_mode)
     algo = {"TrainingImage": image, "TrainingInputMode": "File"}
     if step.get("metric_definitions"):
         algo["MetricDefinitions"] = [{"Name": m["name"], "Regex": m["regex"]} for m in step.get("metric_definitions")]

@@ -67,3 +67,18 @@ def test_model_dir_on_a_builtin_algorithm_is_an_error_at_the_field():
                              "model_dir": "s3://b/x"}})
     [diag] = result.diagnostics
     assert (diag.code, diag.path[-1]) == ("J014", "model_dir")
+
+
+def test_a_framework_step_without_a_script_is_an_error_at_the_framework():
+    for kind, extra in (("training", {}), ("tuning", TUNING)):
+        result = _compile({"T": {"type": kind, "framework": "sklearn", "framework_version": "1.2-1",
+                                 "instance_type": "ml.m5.xlarge", "channels": {"train": "s3://b/train/"}, **extra}})
+        [diag] = result.diagnostics
+        assert (diag.code, diag.path[-1]) == ("I003", "framework"), diag
+
+
+def test_framework_xgboost_without_a_script_is_the_builtin_algorithm():
+    result = _compile({"T": {"type": "training", "framework": "xgboost", "framework_version": "1.7-1",
+                             "instance_type": "ml.m5.xlarge", "hyperparameters": {"num_round": 5},
+                             "channels": {"train": "s3://b/train/"}}})
+    assert result.ok, [d.render() for d in result.diagnostics]
