@@ -71,6 +71,7 @@ def ci_files(files: dict, name: str, source: str) -> dict:
     from ..ci.dump import dump_yaml
     from ..ci.facts import facts_from_result
     from ..ci.github import GithubOptions, pr_check
+    from ..ci.triggers import compile_inputs, trigger_paths
 
     rel = f"pipelines/{name}.yaml"
     with tempfile.TemporaryDirectory(prefix="mlpc-init-") as tmp:
@@ -79,6 +80,8 @@ def ci_files(files: dict, name: str, source: str) -> dict:
             (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / path).write_text(text, encoding="utf-8")
         res = compile_file(Path(tmp) / rel, display=rel)
+        # the triggers: what the scaffold's compile read (while the scratch copy exists: folders are told apart)
+        paths = trigger_paths(compile_inputs(rel, res), ["pipelines"])[0] if res.ok else []
     if not res.ok:  # the scaffold is mlpc's own text: a failure here is a bug in it
         raise InitError(f"the scaffold for '{name}' does not compile: {res.diagnostics[0].message}",
                         "report this as an mlpc bug", "BadScaffold")
@@ -87,7 +90,7 @@ def ci_files(files: dict, name: str, source: str) -> dict:
     stages = ("validate", "deploy")
     spec = dump_yaml(buildspec(stages, rel, "", source, lint_gate=LINT_GATE),
                      header(stages, [facts_from_result(rel, res)]))
-    check = pr_check(GithubOptions(rel, ("pipelines/**", "step_scripts/**"), (), mlpc_source=source,
+    check = pr_check(GithubOptions(rel, tuple(paths), (), mlpc_source=source,
                                    lint_gate=LINT_GATE))
     return {"buildspec.yml": spec,
             ".github/workflows/mlpc-pr-check.yml": dump_yaml(check, PR_CHECK_HEADER)}

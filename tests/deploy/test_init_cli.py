@@ -123,6 +123,10 @@ def test_init_ci_files_are_what_mlpc_ci_generates(tmp_path, monkeypatch):
     ours = yaml.safe_load((target / ".github/workflows/mlpc-pr-check.yml").read_text())
     theirs = yaml.safe_load((target / "ci" / "mlpc-pr-check.yml").read_text())
     assert ours["jobs"] == theirs["jobs"] and ours["env"] == theirs["env"]
+    # the same triggers, derived from what the compile read (init has no vars folder)
+    watched = ours["on"]["pull_request"]["paths"]
+    assert watched == [p for p in theirs["on"]["pull_request"]["paths"] if p != "env/**"]
+    assert "pipelines/**" in watched and "step_scripts/train.py" in watched
 
 
 def test_init_says_its_ci_reports_lint_without_gating_because_the_scaffold_fails_lint(tmp_path):
