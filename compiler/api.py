@@ -32,6 +32,8 @@ class CompileResult:
         self.document: dict | None = None  # the YAML after templating (what the model was built from)
         # files included or extended (mlpc.reuse), read along with the pipeline file
         self.fragments: list[Path] = []
+        # code files and source_dir folders read (relative to the pipeline file's folder), filled by rendering
+        self.code_paths: list[str] = []
         # step name -> {path inside that step's document, e.g. ("Arguments", "RoleArn") or
         # ("CacheConfig",) -> YAML path}: where each part of the definition came from
         # (steps.common.finish_step builds it). Filled when rendering ran.
@@ -194,7 +196,8 @@ def _semantic(document: dict, base_dir: Path, result: CompileResult) -> tuple:
     pipeline, mdiags = build_model(document, base_dir)
     mdiags += check_local_data(pipeline)
     result.pipeline = pipeline
-    definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True)
+    definition, uploads, graph, rdiags, result.origins = render_pipeline(pipeline, with_origins=True,
+                                                                         files_read=result.code_paths)
     if definition is not None and pipeline.notifications:
         from .notify import check_notifications
 

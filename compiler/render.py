@@ -31,6 +31,7 @@ class StepContext:
         self.pipeline = pipeline
         self.resolver = resolver
         self.uploads: dict = {}  # s3 uri -> Upload
+        self.files_read: list = []  # every code path read, relative to the pipeline's folder (identical copies too)
         self.diagnostics: list = []
         self.reported_once: set = set()  # YAML paths of pipeline-level values that already have a diagnostic
 
@@ -64,6 +65,8 @@ class StepContext:
         path, problem = check_path(rel, self.pipeline.base_dir, kind=kind, field=key_path[-1])
         if problem is not None:
             self.error(step, key_path, problem.code, problem.message, problem.hint)
+        else:
+            self.files_read.append(rel)
         return path
 
     def upload_file(self, step, key_path: tuple, rel: str):
@@ -111,10 +114,14 @@ def render_steps(pipeline: Pipeline, ctx: StepContext) -> tuple[dict, dict]:
     return docs, origins
 
 
-def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False):
-    """-> (definition dict, uploads, graph, diagnostics), plus the origins if `with_origins`."""
+def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False, files_read: list | None = None):
+    """-> (definition dict, uploads, graph, diagnostics), plus the origins if `with_origins`.
+    `files_read`, when given, is extended with every code path the renderers read (StepContext.files_read):
+    the uploads keep one path per content-addressed URI, so an identical copy elsewhere is only here."""
     resolver = Resolver(pipeline)
     ctx = StepContext(pipeline, resolver)
+    if files_read is not None:
+        ctx.files_read = files_read
     values = check_pipeline_values(pipeline)  # pipeline.role/region/bucket: once, where written
     ctx.diagnostics += values
     ctx.reported_once.update(d.path for d in values)

@@ -2,14 +2,15 @@
 
 Derived from the compile results, not from folder names: each pipeline file's folder, the
 fragments it includes or extends (mlpc.reuse, wherever they live), its code files and source_dir
-folders (the upload manifest), plus what the caller adds (the vars files). A path inside a
-watched folder is not listed again. Paths are relative to the repository root (the working
-directory, where the pipeline files are given from), written as GitHub filter patterns: `**`
-for a folder's contents, glob characters in names escaped.
+folders (every path the renderers read, identical copies included), plus what the caller adds
+(the vars files). A path inside a watched folder is not listed again. Paths are relative to the
+repository root (the working directory, where the pipeline files are given from), written as
+GitHub filter patterns: `**` for a folder's contents, glob characters in names escaped.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -17,16 +18,14 @@ from pathlib import Path
 _GLOB = re.compile(r"([*?+\[\]!\\])")
 
 
-def compile_inputs(file: str, result) -> list[tuple[str, bool]]:
-    """(path relative to the repository root, is a folder) of every file one compile read."""
-    home = posixpath.dirname(Path(file).as_posix())
+def compile_inputs(file: str, result, root: Path | None = None) -> list[tuple[str, bool]]:
+    """(path relative to `root`, the repository root (default: the working directory), is a folder)
+    of every file one compile read: the pipeline file, its fragments, its code."""
     base = Path(result.base_dir or ".")
-    out = [(Path(file).as_posix(), False)]
-    out += [(posixpath.join(home, rel), False) for rel in result.fragment_paths()]
-    for up in result.uploads or ():
-        if up.kind in ("file", "sourcedir"):
-            out.append((posixpath.join(home, up.local), (base / up.local).is_dir()))
-    return [(posixpath.normpath(p), d) for p, d in out]
+    read = [(Path(file), False)] + [(Path(p), False) for p in result.fragments]
+    read += [(base / rel, (base / rel).is_dir()) for rel in dict.fromkeys(result.code_paths)]
+    top = os.path.abspath(root or ".")
+    return [(Path(os.path.relpath(os.path.abspath(p), top)).as_posix(), d) for p, d in read]
 
 
 def _pattern(path: str, folder: bool) -> str:

@@ -81,7 +81,7 @@ def ci_files(files: dict, name: str, source: str) -> dict:
             (Path(tmp) / path).write_text(text, encoding="utf-8")
         res = compile_file(Path(tmp) / rel, display=rel)
         # the triggers: what the scaffold's compile read (while the scratch copy exists: folders are told apart)
-        paths = trigger_paths(compile_inputs(rel, res), ["pipelines"])[0] if res.ok else []
+        paths = trigger_paths(compile_inputs(str(Path(tmp) / rel), res, Path(tmp)), ["pipelines"])[0] if res.ok else []
     if not res.ok:  # the scaffold is mlpc's own text: a failure here is a bug in it
         raise InitError(f"the scaffold for '{name}' does not compile: {res.diagnostics[0].message}",
                         "report this as an mlpc bug", "BadScaffold")

@@ -160,6 +160,9 @@ def _fragment_project(root: Path) -> None:
     (root / "team" / "tags.yaml").write_text("pipeline:\n  tags:\n    cost-centre: ml-42\n")
     text = MINI_YAML.replace("vars:\n", "include: [../team/tags.yaml]\nvars:\n", 1)
     text = text.replace("code: scripts/", "code: ../scripts/")
+    (root / "copies").mkdir()  # an identical copy (same bytes, same name: one upload) is still a file read
+    (root / "copies" / "prep.py").write_text((root / "scripts" / "prep.py").read_text())
+    text = text.replace("code: ../scripts/eval.py", "code: ../copies/prep.py")
     text = text.replace('    type: processing\n    framework: sklearn\n    framework_version: "1.2-1"\n'
                         "    instance_type: ml.m5.large\n",
                         "    extends: ../fragments/processing.yaml\n")
@@ -178,7 +181,7 @@ def test_triggers_cover_every_file_the_pipelines_read_wherever_it_lives(project,
     wf = root / ".github" / "workflows"
     pr = yaml.safe_load((wf / "mlpc-pr-check.yml").read_text())
     deploy = yaml.safe_load((wf / "mlpc-deploy.yml").read_text())
-    expected = ["env/**", "fragments/processing.yaml", "pipelines/**", "scripts/eval.py", "scripts/prep.py",
+    expected = ["copies/prep.py", "env/**", "fragments/processing.yaml", "pipelines/**", "scripts/prep.py",
                 "src/train/**", "team/tags.yaml"]
     assert pr["on"]["pull_request"]["paths"] == expected
     assert deploy["on"]["push"]["paths"] == expected
