@@ -7,8 +7,9 @@ dependencies). mlpc does the same at compile time, from the table generated out 
 source (compiler/xgboost_hyperparameters.py), so a misspelled `num_rounds` is an error at its line
 instead of a failed job. Values are checked as the container receives them: the strings the
 training step renders (a `${params.X}` value through the parameter's default). Of the container's
-dependency rules, the ones between objective, num_class and eval_metric are ported below; the
-tree_method rules of monotone/interaction constraints and updater are not.
+dependency rules, the ones between objective, num_class and eval_metric and the tree_method rules of
+monotone/interaction constraints (1.0-1 on) are ported below; the updater plugin rules are not (their
+plugin lists change from version to version inside the validator's closure).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
         return
     specs, aliases = found
     known = list(specs) + list(aliases)
-    present, misspelt = {}, set()  # misspelt: the names unknown ones were suggested as
+    present, misspelt, bad = {}, set(), set()  # misspelt: the names unknown ones were suggested as
     for name, value in hps.items():
         canonical = aliases.get(name, name)
         if canonical not in specs:
@@ -69,7 +70,8 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
             code, message, hint = problem
             ctx.error(step, ("hyperparameters", name), code,
                       f"XGBoost {version} hyperparameter '{name}'{origin}: {message}", hint)
-        present[canonical] = text
+            bad.add(canonical)
+        present[canonical] = None if problem else text  # a wrong value is reported once, not judged again
     for name, spec in (ranges or {}).items():
         canonical = aliases.get(name, name)
         if canonical not in specs:
@@ -87,7 +89,9 @@ def check(step, ctx, hps: dict, version: str, *, ranges: dict | None = None) -> 
             tune = " (or tune it under parameter_ranges)" if step.get("parameter_ranges") else ""
             ctx.error(step, where, "X004", f"XGBoost {version} needs the hyperparameter '{name}'",
                       f"add `{name}:` under hyperparameters{tune}")
-    for key, message in dependency_problems(present):
+    for key, message in dependency_problems(present, version):
+        if key in bad:
+            continue
         ctx.error(step, ("hyperparameters", _yaml_name(hps, aliases, key)), "X005", f"XGBoost {version}: {message}")
 
 
@@ -112,10 +116,28 @@ def check_value(name: str, text: str, spec: tuple):
     return "X003", f"{shown!r} is not in {_describe(rng)}", guess if guess and guess.startswith("did") else None
 
 
-def dependency_problems(present: dict) -> list:
-    """The container's objective / num_class / eval_metric dependency rules
-    (hyperparameter_validation.py objective_validator, eval_metric_dep_validator)."""
+# tree_method values each constraint works with (monotone_constraints_validator,
+# interaction_constraints_validator); the 0.90 containers have neither rule
+_CONSTRAINT_TREE_METHODS = {"monotone_constraints": ("exact", "hist"),
+                            "interaction_constraints": ("exact", "hist", "approx")}
+_NO_CONSTRAINT_RULES = ("0.90-1", "0.90-2")
+
+
+def dependency_problems(present: dict, version: str = "") -> list:
+    """The container's dependency rules: objective / num_class / eval_metric
+    (hyperparameter_validation.py objective_validator, eval_metric_dep_validator) and the tree_method
+    a monotone or interaction constraint needs (the container requires it set explicitly). A value of
+    None is one compile time cannot know (tuned, or a parameter without a default): not judged."""
     out = []
+    if version not in _NO_CONSTRAINT_RULES:
+        method = present.get("tree_method")
+        for name, methods in _CONSTRAINT_TREE_METHODS.items():
+            if name in present and method not in methods and not ("tree_method" in present and method is None):
+                quoted = [f"'{m}'" for m in methods]
+                allowed = ", ".join(quoted[:-1]) + " or " + quoted[-1]  # the container's wording
+                now = f"it is '{method}'" if method is not None else "it is not set"
+                out.append((name, f"{name} can be used only when the tree_method parameter is set to "
+                                  f"either {allowed} ({now})"))
     objective = present.get("objective")
     if objective in _MULTI and "num_class" not in present:
         out.append(("objective", f"objective '{objective}' needs num_class (multi-class classification)"))
@@ -253,5 +275,5 @@ def validate_job(hps: dict, version: str) -> str | None:
         if problem:
             what = "could not parse value" if problem[0] == "X002" else problem[1]
             return f"Hyperparameter {name}: {what}"
-    problems = dependency_problems(given)
+    problems = dependency_problems(given, version)
     return problems[0][1] if problems else None

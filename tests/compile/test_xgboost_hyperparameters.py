@@ -53,6 +53,7 @@ def test_a_valid_builtin_step_compiles_with_aliases_and_parameter_values():
       subsample: 1
       monotone_constraints: "(1,0,-1)"
       interaction_constraints: "[[1, 2], [3]]"
+      tree_method: hist              # the container requires it with either constraint
       save_model_on_termination: false
     channels:
       train: s3://b/train/
@@ -186,3 +187,40 @@ def test_a_misspelt_required_name_is_one_mistake_not_two():
     assert typo == [("X001", "XGBoost 1.7-1 has no hyperparameter 'num_rounds'")]
     _, other = compile_training(body.replace("{HPS}", "{colour: red}"))
     assert sorted(c for c, _ in other) == ["X001", "X004"]
+
+
+@pytest.mark.parametrize("hps,expected", [
+    ({"num_round": "5", "monotone_constraints": "(1,0)"},
+     "monotone_constraints can be used only when the tree_method parameter is set to either 'exact' or 'hist'"),
+    ({"num_round": "5", "monotone_constraints": "(1,0)", "tree_method": "approx"},
+     "monotone_constraints can be used only when"),
+    ({"num_round": "5", "monotone_constraints": "(1,0)", "tree_method": "hist"}, None),
+    ({"num_round": "5", "interaction_constraints": "[[1, 2]]", "tree_method": "approx"}, None),
+    ({"num_round": "5", "interaction_constraints": "[[1, 2]]"},
+     "interaction_constraints can be used only when the tree_method parameter is set to either 'exact', 'hist' or "
+     "'approx'"),
+])
+def test_constraints_need_the_tree_method_the_container_asks_for(hps, expected):
+    from mlpc.steps.algorithm_hyperparameters import validate_job
+
+    got = validate_job(hps, "1.7-1")
+    assert got == expected if expected is None else (got or "").startswith(expected), got
+
+
+def test_a_constraint_without_its_tree_method_is_an_error_at_the_constraint():
+    body = ("    algorithm: xgboost\n    algorithm_version: '1.7-1'\n    instance_type: ml.m5.large\n"
+            "    hyperparameters: {num_round: 10, monotone_constraints: '(1,-1)'}\n")
+    res, found = compile_training(body)
+    assert [c for c, _ in found] == ["X005"], found
+    assert res.diagnostics[0].path[-1] == "monotone_constraints"
+
+
+def test_a_tuned_tree_method_is_not_judged_at_compile_time():
+    body = ("    algorithm: xgboost\n    algorithm_version: '1.7-1'\n    instance_type: ml.m5.large\n"
+            "    hyperparameters: {num_round: 10, monotone_constraints: '(1,-1)'}\n"
+            "    objective: {metric: 'validation:auc', type: Maximize}\n"
+            "    parameter_ranges: {tree_method: {type: categorical, values: [exact, hist]}}\n"
+            "    max_jobs: 2\n    max_parallel_jobs: 1\n")
+    text = HEAD.replace("ROUNDS", "10").replace("type: training", "type: tuning") + body
+    res = compile_text(text, "demo.yaml")
+    assert not [d for d in res.diagnostics if d.code == "X005"], [d.render() for d in res.diagnostics]
