@@ -9,6 +9,8 @@ HYPERPARAMETERS: name -> ((versions, type, range, required), ...). type is the t
 each of value.split(',') in range; NestedList / Tuple: a Python literal whose elements are in range).
 range: an interval {min_open|min_closed, max_open|max_closed}, a tuple of allowed values, or None.
 ALIASES: alias -> (name, versions).
+UPDATER_PLUGINS: version -> the plugin lists updater_validator checks `updater` against
+(tree, build: the tree-growing ones, of which one at most; linear: gblinear's; update: process_type update's).
 """
 
 # container version -> (branch, commit) the rows were read from
@@ -334,4 +336,75 @@ ALIASES = {
     'min_split_loss': ('gamma', ('0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5')),
     'reg_alpha': ('alpha', ('0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5')),
     'reg_lambda': ('lambda', ('0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5')),
+}
+
+UPDATER_PLUGINS = {
+    '0.90-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '0.90-2': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.0-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune', 'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker',
+           'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.2-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune', 'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker',
+           'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.2-2': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune', 'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker',
+           'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.3-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune', 'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker',
+           'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.5-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker', 'grow_skmaker', 'sync',
+           'refresh', 'prune', 'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_local_histmaker',
+           'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '1.7-1': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_skmaker', 'sync', 'refresh', 'prune',
+           'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
+    '3.0-5': {
+        'tree': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_skmaker', 'sync', 'refresh', 'prune',
+           'grow_quantile_histmaker'),
+        'build': ('grow_colmaker', 'distcol', 'grow_histmaker', 'grow_quantile_histmaker'),
+        'linear': ('shotgun', 'coord_descent'),
+        'update': ('refresh', 'prune'),
+    },
 }

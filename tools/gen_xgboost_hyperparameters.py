@@ -16,6 +16,7 @@ Only the standard library is needed: the toolkit modules these import are pure P
 
 from __future__ import annotations
 
+import ast
 import importlib
 import io
 import pprint
@@ -59,6 +60,45 @@ def load(src: Path):
             del sys.modules[name]
 
 
+VALIDATION = "src/sagemaker_xgboost_container/algorithm_mode/hyperparameter_validation.py"
+# the lists updater_validator checks `updater` against (local names in the container's closure)
+UPDATER_LISTS = {"valid_tree_plugins": "tree", "valid_tree_build_plugins": "build",
+                 "valid_linear_plugins": "linear", "valid_process_update_plugins": "update"}
+
+
+def updater_plugins(src_root: Path) -> dict:
+    """{tree, build, linear, update} -> plugin names, read from the version's updater_validator."""
+    tree = ast.parse((src_root / VALIDATION).read_text())
+    fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "updater_validator")
+    out = {}
+    for node in fn.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and node.targets[0].id in UPDATER_LISTS:
+            out[UPDATER_LISTS[node.targets[0].id]] = tuple(dict.fromkeys(ast.literal_eval(node.value)))
+    assert set(out) == set(UPDATER_LISTS.values()), f"updater_validator changed shape: {sorted(out)}"
+    return out
+
+
+def cross_check_updater(hps, version: str, plugins: dict) -> None:
+    """The port (mlpc.steps.algorithm_hyperparameters.updater_problem) must accept and refuse exactly what the
+    container's own validator does, for every booster / process_type and one or two plugins."""
+    from mlpc.steps.algorithm_hyperparameters import updater_problem
+
+    names = sorted(set(hps.hyperparameters["updater"].range))
+    combos = [[a] for a in names] + [[a, b] for a in names for b in names if a < b]
+    for booster in (None, "gbtree", "gblinear"):
+        for process in (None, "default", "update"):
+            for combo in combos:
+                given = {"num_round": "5", "updater": ",".join(combo)}
+                given.update({k: v for k, v in (("booster", booster), ("process_type", process)) if v})
+                try:
+                    hps.validate(dict(given))
+                    theirs = None
+                except Exception as exc:  # noqa: BLE001 - the toolkit's UserError
+                    theirs = str(exc)
+                ours = updater_problem(combo, booster, process, plugins)
+                assert (ours is None) == (theirs is None), (version, given, ours, theirs)
+
+
 def describe(hp) -> tuple:
     """(type, range, required) as plain data. range: {"min_open"...} for an Interval, a sorted
     tuple of values for a list (or a range_validator's categories), None for free text."""
@@ -82,11 +122,14 @@ def main(repo: str) -> None:
     specs: dict = {}  # name -> {repr(row): (row, [versions])}
     aliases: dict = {}
     commits = {}
+    updaters = {}
     with tempfile.TemporaryDirectory() as tmp:
         for version, branch in BRANCHES.items():
             dest = Path(tmp) / version
             commits[version] = (branch, extract(repo, branch, dest))
             hps = load(dest / "src")
+            updaters[version] = updater_plugins(dest)
+            cross_check_updater(hps, version, updaters[version])
             for name, hp in hps.hyperparameters.items():
                 row = describe(hp)
                 specs.setdefault(name, {}).setdefault(repr(row), (row, []))[1].append(version)
@@ -104,6 +147,8 @@ def main(repo: str) -> None:
         "each of value.split(',') in range; NestedList / Tuple: a Python literal whose elements are in range).",
         "range: an interval {min_open|min_closed, max_open|max_closed}, a tuple of allowed values, or None.",
         "ALIASES: alias -> (name, versions).",
+        "UPDATER_PLUGINS: version -> the plugin lists updater_validator checks `updater` against",
+        "(tree, build: the tree-growing ones, of which one at most; linear: gblinear's; update: process_type update's).",
         '"""',
         "",
         "# container version -> (branch, commit) the rows were read from",
@@ -123,6 +168,13 @@ def main(repo: str) -> None:
         lines.append("    ),")
     lines += ["}", "", "ALIASES = {"]
     lines += [f"    {a!r}: ({n!r}, {tuple(v)!r})," for (a, n), v in sorted(aliases.items())]
+    lines += ["}", "", "UPDATER_PLUGINS = {"]
+    for version, plugins in updaters.items():
+        lines.append(f"    {version!r}: {{")
+        for kind, names in plugins.items():
+            row = pprint.pformat(names, width=96, compact=True)
+            lines.append(f"        {kind!r}: " + textwrap.indent(row, " " * 10).lstrip() + ",")
+        lines.append("    },")
     lines += ["}", ""]
     OUT.write_text("\n".join(lines))
     print(f"wrote {OUT} ({len(specs)} hyperparameters, {len(BRANCHES)} versions)")

@@ -7,9 +7,9 @@ dependencies). mlpc does the same at compile time, from the table generated out 
 source (compiler/xgboost_hyperparameters.py), so a misspelled `num_rounds` is an error at its line
 instead of a failed job. Values are checked as the container receives them: the strings the
 training step renders (a `${params.X}` value through the parameter's default). Of the container's
-dependency rules, the ones between objective, num_class and eval_metric and the tree_method rules of
-monotone/interaction constraints (1.0-1 on) are ported below; the updater plugin rules are not (their
-plugin lists change from version to version inside the validator's closure).
+dependency rules are ported below: objective / num_class / eval_metric, the tree_method of monotone /
+interaction constraints (1.0-1 on), and the updater plugin rules (the plugin lists are generated per
+version; the generator checks this port against the container's own validator).
 """
 
 from __future__ import annotations
@@ -123,12 +123,39 @@ _CONSTRAINT_TREE_METHODS = {"monotone_constraints": ("exact", "hist"),
 _NO_CONSTRAINT_RULES = ("0.90-1", "0.90-2")
 
 
+def updater_problem(updater: list, booster, process_type, plugins: dict) -> str | None:
+    """The container's updater_validator on `updater` (its comma-separated plugins), or None when it passes."""
+    if booster == "gblinear":
+        if not (len(updater) == 1 and updater[0] in plugins["linear"]):
+            return "with booster 'gblinear', updater must be one of " + ", ".join(f"'{p}'" for p in plugins["linear"])
+    elif process_type == "update":
+        if not all(p in plugins["update"] for p in updater):
+            return "process_type 'update' can only be used with updater 'refresh' and 'prune'"
+    elif not all(p in plugins["tree"] for p in updater):
+        wrong = next(p for p in updater if p not in plugins["tree"])
+        return f"tree updater '{wrong}' is not one of " + ", ".join(f"'{p}'" for p in plugins["tree"])
+    elif sum(p in plugins["build"] for p in updater) > 1:
+        return "only one tree grow plugin can be selected: " + ", ".join(
+            f"'{p}'" for p in dict.fromkeys(p for p in updater if p in plugins["build"]))
+    return None
+
+
 def dependency_problems(present: dict, version: str = "") -> list:
     """The container's dependency rules: objective / num_class / eval_metric
     (hyperparameter_validation.py objective_validator, eval_metric_dep_validator) and the tree_method
     a monotone or interaction constraint needs (the container requires it set explicitly). A value of
     None is one compile time cannot know (tuned, or a parameter without a default): not judged."""
+    from ..xgboost_hyperparameters import UPDATER_PLUGINS  # the generated table, read when a job is checked
+
     out = []
+    plugins = UPDATER_PLUGINS.get(version)
+    updater = present.get("updater")
+    if plugins and isinstance(updater, str) and not (
+            ("booster" in present and present["booster"] is None)
+            or ("process_type" in present and present["process_type"] is None)):
+        problem = updater_problem(updater.split(","), present.get("booster"), present.get("process_type"), plugins)
+        if problem:
+            out.append(("updater", problem))
     if version not in _NO_CONSTRAINT_RULES:
         method = present.get("tree_method")
         for name, methods in _CONSTRAINT_TREE_METHODS.items():

@@ -224,3 +224,29 @@ def test_a_tuned_tree_method_is_not_judged_at_compile_time():
     text = HEAD.replace("ROUNDS", "10").replace("type: training", "type: tuning") + body
     res = compile_text(text, "demo.yaml")
     assert not [d for d in res.diagnostics if d.code == "X005"], [d.render() for d in res.diagnostics]
+
+
+@pytest.mark.parametrize("hps,expected", [
+    ({"updater": "grow_colmaker,prune"}, None),
+    ({"updater": "grow_colmaker,grow_histmaker"}, "only one tree grow plugin can be selected"),
+    ({"updater": "shotgun"}, "tree updater 'shotgun' is not one of"),
+    ({"booster": "gblinear", "updater": "shotgun"}, None),
+    ({"booster": "gblinear", "updater": "grow_colmaker"}, "with booster 'gblinear', updater must be one of"),
+    ({"process_type": "update", "updater": "refresh,prune"}, None),
+    ({"process_type": "update", "updater": "grow_colmaker"}, "process_type 'update' can only be used with updater"),
+])
+def test_the_updater_rules_are_the_containers(hps, expected):
+    """The rules are generated per version and checked against the container's validator by the generator
+    (tools/gen_xgboost_hyperparameters.py cross_check_updater); these pin the outcomes."""
+    from mlpc.steps.algorithm_hyperparameters import validate_job
+
+    got = validate_job({"num_round": "5", **hps}, "1.7-1")
+    assert got is None if expected is None else (got or "").startswith(expected), got
+
+
+def test_an_updater_problem_is_reported_at_the_updater():
+    body = ("    algorithm: xgboost\n    algorithm_version: '1.7-1'\n    instance_type: ml.m5.large\n"
+            "    hyperparameters: {num_round: 10, booster: gblinear, updater: 'grow_colmaker'}\n")
+    res, found = compile_training(body)
+    assert [c for c, _ in found] == ["X005"], found
+    assert res.diagnostics[0].path[-1] == "updater"
