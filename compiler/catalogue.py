@@ -165,6 +165,7 @@ CODES: tuple[Code, ...] = (
     _c("K011", ERROR, "a check step misses a field its check type needs"),
     _c("K012", ERROR, "a check flag that is not true, false or a Boolean parameter"),
     _c("K013", ERROR, "a model_quality attribute given a non-String parameter"),
+    _c("K014", ERROR, "bias facet values that do not match the facets (one entry per facet), or no facets"),
     _c("K020", ERROR, "`model:` names an unknown step (or is a ${...} reference, not a step name)"),
     _c("K021", ERROR, "`model:` names a step that is not a model step"),
     _c("K022", ERROR, "`model:` names a model step in the other branch of a condition"),

@@ -98,8 +98,28 @@ def analysis_config(step) -> dict:
     return config
 
 
+def _check_bias(step, ctx) -> None:
+    """BiasConfig's own checks (sagemaker/clarify.py): a facet list is not empty, and its values or
+    thresholds, when given, are one per facet."""
+    bias = step.get("bias")
+    facet = bias.get("facet") if isinstance(bias, dict) else None
+    if not isinstance(facet, list):
+        return
+    values = bias.get("facet_values_or_threshold")
+    if not facet:
+        ctx.error(step, ("bias", "facet"), "K014", "bias facet is an empty list", "name at least one facet column")
+    elif values is not None and (not isinstance(values, list) or len(values) != len(facet)):
+        got = (f"{len(values)} entr{'y' if len(values) == 1 else 'ies'}" if isinstance(values, list)
+               else "one value")
+        ctx.error(step, ("bias", "facet_values_or_threshold"), "K014",
+                  f"facet_values_or_threshold has {got} for {len(facet)} facets",
+                  "with a list of facets, give a list with one entry per facet (a list of values, a threshold, "
+                  "or null for all values), e.g. [[female], [40]]")
+
+
 def render(step, ctx) -> Rendered:
     check_fields(step, ctx)
+    _check_bias(step, ctx)
     origins: dict = {}
     config_uri = None
     if not any(d.path[:len(step.path)] == step.path for d in ctx.diagnostics):
