@@ -112,10 +112,13 @@ class Composer:
             return None
         if real in self._loaded:
             return self._loaded[real]
-        if not path.is_file():
-            what = "a folder" if path.is_dir() else "not found"
+        try:
+            found = "file" if path.is_file() else "a folder" if path.is_dir() else "not found"
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+            found = f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+        if found != "file":
             hint = "paths are relative to the folder of the file that names them"
-            report("D001", f"`{field}` file {rel!r}: {what}", hint)
+            report("D001", f"`{field}` file {str(rel)[:200]!r}: {found}", hint)
             return None
         from .loader import load_file
 

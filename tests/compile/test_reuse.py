@@ -442,3 +442,14 @@ def test_the_schema_takes_a_reusing_document_as_written_and_stays_strict_without
     assert sorted(errors(typo)) == sorted(["Additional properties are not allowed ('instance_typo' was unexpected)",
                                            "Additional properties are not allowed ('instnce_type' was unexpected)"])
     assert errors({**base, "steps": {"A": {"algorithm": "xgboost"}}}) == ["'type' is a required property"]
+
+
+def test_a_fragment_path_the_file_system_cannot_take_is_a_located_error(proj):
+    """A name longer than the file system allows (found by fuzzing) is D001, not a traceback."""
+    long = "é" * 300 + ".yaml"
+    write(proj, {"p.yaml": f'include: ["{long}"]\npipeline: {{name: p, role: "{ROLE}", bucket: b}}\n'
+                           "steps: {A: {type: fail}}\n"})
+    res = mlpc("validate", proj / "p.yaml")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    [line] = _errors(res)
+    assert line.startswith(f"{proj}/p.yaml:1:11: `include` file ") and "cannot be read (File name too long)" in line
