@@ -243,7 +243,7 @@ def apply_defaults(doc, smap) -> tuple[object, list[Diagnostic]]:
                 defaulted = (defaults or {}).get(stype) if isinstance(defaults, dict) else None
                 diags += _omit_unused(spec["omit"], _inherited(smap, at) | set(defaulted or ()), stype, at)
             own = {k: v for k, v in spec.items() if k != "omit"}
-            if stype in (defaults or {}):
+            if isinstance(defaults, dict) and stype in defaults:
                 used.add(stype)
             if stype in valid:
                 base = {k: v for k, v in valid[stype].items() if k not in omit}

@@ -453,3 +453,14 @@ def test_a_fragment_path_the_file_system_cannot_take_is_a_located_error(proj):
     assert res.exit_code == 1 and "Traceback" not in res.output
     [line] = _errors(res)
     assert line.startswith(f"{proj}/p.yaml:1:11: `include` file ") and "cannot be read (File name too long)" in line
+
+
+@pytest.mark.parametrize("value", ["5", "true", "[training]", "text"])
+def test_defaults_that_are_not_a_mapping_are_a_located_error(proj, value):
+    """`defaults: 5` (found by fuzzing) is reported where it is written, not a TypeError."""
+    write(proj, {"p.yaml": f'defaults: {value}\npipeline: {{name: p, role: "{ROLE}", bucket: b}}\n'
+                           "steps: {A: {type: fail}}\n"})
+    res = mlpc("validate", proj / "p.yaml")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    lines = _errors(res)
+    assert lines and all(line.startswith(f"{proj}/p.yaml:1:") for line in lines), lines
