@@ -73,7 +73,8 @@ def _diff_one(res, file: Path, against: str, format, var, vars_file, profile, re
         variables, _ = parse_var_args(var)
         with cli_errors():
             old_res, commit = compile_at_ref(file, ref, variables, vars_file,
-                                             code_paths=[u.local for u in res.uploads or []] + res.fragment_paths()
+                                             code_paths=list(dict.fromkeys(res.code_paths))  # identical copies too
+                                             + [u.local for u in res.uploads or []] + res.fragment_paths()
                                              + [rel for _, rel in (res.pipeline.local_data if res.pipeline else ())])
         if old_res is not None and not old_res.ok:
             print_error(MlpcError(f"{file} does not compile at {ref}:"))

@@ -145,3 +145,37 @@ def test_diff_against_git_exports_only_what_the_compile_reads(offline, project, 
     result = cli("diff", project, "--against", "git:HEAD")
     assert result.exit_code == 2, result.output
     assert len(seen) == 2 and "data/big.csv" in seen[1] and "data/big.csv" not in seen[0]
+
+
+TWIN_YAML = """\
+pipeline: {name: twins, role: "arn:aws:iam::123456789012:role/R", bucket: b}
+steps:
+  A:
+    type: processing
+    framework: sklearn
+    framework_version: "1.2-1"
+    instance_type: ml.m5.large
+    code: a/prep.py
+  B:
+    type: processing
+    framework: sklearn
+    framework_version: "1.2-1"
+    instance_type: ml.m5.large
+    code: b/prep.py
+"""
+
+
+def test_diff_against_git_exports_every_copy_of_identical_code(offline, tmp_path, monkeypatch):
+    """Two identical scripts share one content-addressed upload; the revision needs both files (exported
+    from the paths the renderers read, not the de-duplicated upload list)."""
+    root = tmp_path / "twins"
+    for folder in ("a", "b"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "prep.py").write_text("print('same')\n")
+    (root / "p.yaml").write_text(TWIN_YAML)
+    monkeypatch.chdir(root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base")
+    result = cli("diff", root / "p.yaml", "--against", "git:HEAD")
+    assert result.exit_code == 0, result.output
