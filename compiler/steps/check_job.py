@@ -1,5 +1,5 @@
 """What QualityCheck and ClarifyCheck steps share: the check members, the processing job
-that computes the baseline, which fields each check type takes, and the properties it exposes.
+that computes the baseline and its image, which fields each check type takes, and the properties it exposes.
 
 Follows the SDK v2's QualityCheckStep / ClarifyCheckStep (sagemaker/workflow/quality_check_step.py,
 clarify_check_step.py) and CheckJobConfig (check_job_config.py): the job runs as
@@ -8,7 +8,7 @@ CreateProcessingJob Arguments, and the check's own settings are step members bes
 
 from __future__ import annotations
 
-from ..expressions import ExecutionVariable, Join
+from ..expressions import ExecutionVariable, Join, Unresolved
 
 OUTPUT_DIR = "/opt/ml/processing/output"
 DEFAULT_INSTANCE_TYPE = "ml.m5.xlarge"  # CheckJobConfig's default
@@ -124,6 +124,19 @@ def job_arguments(step, ctx, origins: dict, image: str, inputs: list, output_nam
         args["StoppingCondition"] = {"MaxRuntimeInSeconds": ctx.value(step, ("max_runtime_seconds",))}
         origins[("StoppingCondition",)] = ("max_runtime_seconds",)
     return args
+
+
+def check_image(step, ctx, framework: str, image_scope: str):
+    """The check job's image from the SDK's image registry (`model-monitor` or `clarify`, per region);
+    an unknown region is I002 at the step's check and an Unresolved image."""
+    from .. import images
+    from .images import retrieve
+
+    got = retrieve(ctx, framework, None, image_scope=image_scope)
+    if not isinstance(got, images.ImageError):
+        return got
+    ctx.error(step, ("check",), "I002", got.message, got.hint)
+    return Unresolved(framework)
 
 
 def check_members(step, ctx, *, statistics: bool) -> tuple[dict, dict]:

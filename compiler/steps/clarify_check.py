@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from ..expressions import Unresolved
-from .check_job import check_fields, check_members, job_arguments, s3_input
+from .check_job import check_fields, check_image, check_members, job_arguments, s3_input
 from .common import Rendered
 
 CONFIG_DIR = "/opt/ml/processing/input/config"
@@ -129,20 +129,9 @@ def render(step, ctx) -> Rendered:
               s3_input("dataset", ctx.value(step, ("dataset",)), DATA_DIR)]
     origins.update({("ProcessingInputs", 0): ("check",), ("ProcessingInputs", 1): ("dataset",)})
     env = ctx.tree(step, ("environment",), step.get("environment")) if step.get("environment") else None
-    args = job_arguments(step, ctx, origins, _image(step, ctx), inputs, OUTPUT_NAME, env)
+    args = job_arguments(step, ctx, origins, check_image(step, ctx, "clarify", "processing"), inputs, OUTPUT_NAME, env)
     members, member_origins = check_members(step, ctx, statistics=False)
     if step.get("model") is not None:
         members["ModelName"] = ctx.value(step, ("model", "name"))
         member_origins[("ModelName",)] = ("model", "name")
     return Rendered(args, origins, members, member_origins)
-
-
-def _image(step, ctx):
-    from .. import images
-    from .images import retrieve
-
-    got = retrieve(ctx, "clarify", None, image_scope="processing")
-    if not isinstance(got, images.ImageError):
-        return got
-    ctx.error(step, ("check",), "I002", got.message, got.hint)
-    return Unresolved("clarify")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from ..expressions import Param, Unresolved
-from .check_job import check_fields, check_members, job_arguments, s3_input
+from ..expressions import Param
+from .check_job import check_fields, check_image, check_members, job_arguments, s3_input
 from .common import Rendered
 
 INPUT_NAME = "baseline_dataset_input"
@@ -35,7 +35,7 @@ def dataset_format(spec: dict) -> dict:
 def render(step, ctx) -> Rendered:
     check_fields(step, ctx)
     origins: dict = {}
-    image = _image(step, ctx)
+    image = check_image(step, ctx, "model-monitor", "monitoring")
     env = ctx.tree(step, ("environment",), dict(step.get("environment") or {}))
     env["dataset_format"] = json.dumps(dataset_format(step.get("dataset_format") or {"csv": {}}))
     env["dataset_source"] = DATASET_DIR
@@ -55,14 +55,3 @@ def render(step, ctx) -> Rendered:
     args = job_arguments(step, ctx, origins, image, inputs, OUTPUT_NAME, env)
     members, member_origins = check_members(step, ctx, statistics=True)
     return Rendered(args, origins, members, member_origins)
-
-
-def _image(step, ctx):
-    from .. import images
-    from .images import retrieve
-
-    got = retrieve(ctx, "model-monitor", None, image_scope="monitoring")
-    if not isinstance(got, images.ImageError):
-        return got
-    ctx.error(step, ("check",), "I002", got.message, got.hint)
-    return Unresolved("model-monitor")

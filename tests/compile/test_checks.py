@@ -97,6 +97,13 @@ def test_check_members_and_images():
     assert bias["Arguments"]["AppSpecification"]["ImageUri"].endswith("/sagemaker-clarify-processing:1.0")
 
 
+def test_a_region_without_the_check_image_is_I002_at_each_check():
+    result = compile_text(HEAD.replace("us-east-1", "ap-southeast-5"), "p.yaml")
+    assert [(d.code, d.path) for d in result.diagnostics] == [
+        ("I002", ("steps", "Quality", "check")), ("I002", ("steps", "Bias", "check"))]
+    assert "model-monitor" in result.diagnostics[0].message and "clarify" in result.diagnostics[1].message
+
+
 @pytest.mark.parametrize("framework", ["model-monitor", "clarify"])
 def test_check_images_equal_the_sdks_in_every_region(framework):
     """The image of each check type, per region, is what the SDK's model monitors use."""
