@@ -27,7 +27,7 @@ from .ci_stack import delete_ci_stack, find_ci_stack
 from .names import TAG_BUCKET, TAG_PIPELINE, record_key
 from .pipelines import delete_pipeline, get_deployed
 from .schedules import delete_schedule_group, group_name, read_group
-from .session import AwsError, aws_errors, error_code, unless_denied
+from .session import AwsError, aws_errors, unless_denied
 
 RUNNING = ("Executing", "Stopping")
 
@@ -106,7 +106,7 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
             notes.append(f"model package group {group} is kept: its {TAG_PIPELINE} tag names pipeline "
                          f"{tags[TAG_PIPELINE]}, which registers into it too")
             continue
-        versions = tuple(list_packages(aws.sagemaker, group))
+        versions = tuple(registry.list_packages(aws.sagemaker, group))
         if model_packages:
             packages[group] = versions
         else:
@@ -135,22 +135,6 @@ def plan_delete(aws, name: str, definition: dict | None = None, bucket: str | No
 
 def _under(key: str, bucket: str, uri: str) -> bool:
     return f"s3://{bucket}/{key}".startswith(uri)
-
-
-def list_packages(sm, group: str) -> list:
-    """(arn, version, approval status) of each version in the group; [] when the group is gone."""
-    from botocore.exceptions import ClientError  # not at module level, as in the other deploy modules
-
-    out = []
-    with aws_errors():
-        try:
-            for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group):
-                out += [(s["ModelPackageArn"], s.get("ModelPackageVersion"), s.get("ModelApprovalStatus"))
-                        for s in page.get("ModelPackageSummaryList", [])]
-        except ClientError as exc:
-            if error_code(exc) not in ("ResourceNotFound", "ValidationException"):
-                raise
-    return out
 
 
 def describe_delete(plan: DeletePlan) -> list:

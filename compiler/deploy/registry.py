@@ -46,24 +46,10 @@ def _version(pkg: dict, s3) -> dict:
 
 
 def read_metrics(s3, model_metrics: dict) -> dict:
-    """Flatten the model-quality statistics JSON (SageMaker's {"m": {"value": x}} format) to {"m": x}."""
-    from botocore.exceptions import ClientError  # not at module level: offline commands import this module
-
+    """Flatten the model-quality statistics JSON (SageMaker's {"m": {"value": x}} format) to {"m": x};
+    {} when there is none or it cannot be read (read_json)."""
     stats = ((model_metrics.get("ModelQuality") or {}).get("Statistics") or {}).get("S3Uri")
-    if not stats:
-        return {}
-    bucket, key = split_s3_uri(stats)
-    try:
-        with aws_errors():
-            try:
-                body = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{METRICS_MAX_BYTES}")["Body"].read()
-            except ClientError as exc:
-                if error_code(exc) in UNREADABLE_CODES:
-                    return {}
-                raise
-        return flatten_metrics(json.loads(body))
-    except ValueError:
-        return {}
+    return flatten_metrics(read_json(s3, stats)) if stats else {}
 
 
 def flatten_metrics(doc, prefix: str = "") -> dict:
@@ -100,18 +86,20 @@ def set_status(sm, group: str, version: int, verb: str, reason: str | None = Non
     return {"arn": arn, "status": STATUS_BY_VERB[verb]}
 
 
-def list_package_arns(sm, group: str) -> list:
+def list_packages(sm, group: str) -> list:
+    """(arn, version, approval status) of each version in the group; [] when the group is gone."""
     from botocore.exceptions import ClientError  # not at module level: offline commands import this module
 
-    arns = []
+    out = []
     with aws_errors():
         try:
             for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group):
-                arns += [s["ModelPackageArn"] for s in page.get("ModelPackageSummaryList", [])]
+                out += [(s["ModelPackageArn"], s.get("ModelPackageVersion"), s.get("ModelApprovalStatus"))
+                        for s in page.get("ModelPackageSummaryList", [])]
         except ClientError as exc:
             if error_code(exc) not in ("ResourceNotFound", "ValidationException"):
                 raise
-    return arns
+    return out
 
 
 def delete_group(sm, group: str, arns: list) -> int:

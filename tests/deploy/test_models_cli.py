@@ -107,6 +107,11 @@ def test_unreadable_report_and_unknown_training_job_are_left_out(moto):
 
     moto.s3.create_bucket(Bucket=BUCKET)
     assert registry.read_json(moto.s3, f"s3://{BUCKET}/mini/eval/none/evaluation.json") is None
+    moto.s3.put_object(Bucket=BUCKET, Key="mini/eval/bad.json", Body=b"{not json")
+    for key in ("none/evaluation.json", "bad.json"):
+        stats = {"ModelQuality": {"Statistics": {"S3Uri": f"s3://{BUCKET}/mini/eval/{key}"}}}
+        assert registry.read_metrics(moto.s3, stats) == {}
+    assert registry.read_metrics(moto.s3, {}) == {}
     pkg = {"InferenceSpecification": {"Containers": [
         {"ModelDataUrl": f"s3://{BUCKET}/mini/models/no-such-job/output/model.tar.gz"}]}}
     assert registry.lineage(moto.sm, pkg)["training_job"] is None
