@@ -37,7 +37,7 @@ class Resolver:
             if isinstance(raw, str) and "$${" in raw:
                 return raw.replace("$${", "${")
             if (slip := unbraced_reference(raw)) is not None:
-                self._err("R013", f"'{slip[1]}' is not a reference: references are written ${{...}}", path,
+                self.error("R013", f"'{slip[1]}' is not a reference: references are written ${{...}}", path,
                           slip[0], f"write {slip[2]}")
                 return Unresolved(raw[:40])
             return raw
@@ -45,7 +45,7 @@ class Resolver:
         out, failed = [], False
         for part in parts:
             if isinstance(part, Malformed):
-                self._err("R013", part.message, path, part.offset, part.hint)
+                self.error("R013", part.message, path, part.offset, part.hint)
                 failed = True
             elif isinstance(part, Ref):
                 expr = self.ref(part, path, step)
@@ -72,7 +72,7 @@ class Resolver:
             hint = slip or (did_you_mean(head, ("params", "execution", "steps", "files")) if handler is None else None)
             if not (slip and not rest):  # a bare word (True, None) is a value slip, not a reference
                 hint = (hint + " " if hint else "") + "references start with params., execution., steps. or files."
-            self._err("R001", f"unknown reference '{text}'", path, ref.offset, hint)
+            self.error("R001", f"unknown reference '{text}'", path, ref.offset, hint)
             return None
         return handler(rest, Ref(text, ref.offset + len(head) + 1), path, step)
 
@@ -100,20 +100,17 @@ class Resolver:
         """Record a diagnostic at `path`, `offset` characters into that scalar."""
         self.diagnostics.append(Diagnostic(code, msg, path=path, hint=hint, offset=offset))
 
-    def _err(self, code, msg, path, offset, hint=None):
-        self.diagnostics.append(Diagnostic(code, msg, path=path, hint=hint, offset=offset))
-
     def _param(self, name, ref, path, step):
         p = self.pipeline.parameters.get(name)
         if p is None:
-            self._err("R002", f"unknown parameter '{name}'", path, ref.offset,
+            self.error("R002", f"unknown parameter '{name}'", path, ref.offset,
                       did_you_mean(name, self.pipeline.parameters) or "declare it under `parameters:`")
             return None
         return Param(name, p.type)
 
     def _execution(self, name, ref, path, step):
         if name not in EXECUTION_VARIABLES:
-            self._err("R003", f"unknown execution variable '{name}'", path, ref.offset,
+            self.error("R003", f"unknown execution variable '{name}'", path, ref.offset,
                       did_you_mean(name, EXECUTION_VARIABLES))
             return None
         return ExecutionVariable(name)
@@ -123,16 +120,16 @@ class Resolver:
         if "[" in name and name.split("[", 1)[0] in self.pipeline.property_files:  # files.R['a']['b']
             base, brackets = name.split("[", 1)
             dotted = ".".join(re.findall(r"""\[\s*['"]?([^'"\]]+)['"]?\s*\]""", "[" + brackets) + [json_path] * bool(json_path))
-            self._err("R005", f"'files.{base}' needs a dotted JSON path after the file name", path,
+            self.error("R005", f"'files.{base}' needs a dotted JSON path after the file name", path,
                       ref.offset + len(base), f"write files.{base}.{dotted}")
             return None
         pf = self.pipeline.property_files.get(name)
         if pf is None:
-            self._err("R004", f"unknown property file '{name}'", path, ref.offset,
+            self.error("R004", f"unknown property file '{name}'", path, ref.offset,
                       did_you_mean(name, self.pipeline.property_files) or "declare it under a processing step's `property_files:`")
             return None
         if not json_path:
-            self._err("R005", f"'files.{name}' needs a JSON path, e.g. files.{name}.metrics.accuracy.value",
+            self.error("R005", f"'files.{name}' needs a JSON path, e.g. files.{name}.metrics.accuracy.value",
                       path, ref.offset + len(name))
             return None
         self._use(step, pf.step, path)
@@ -144,19 +141,19 @@ class Resolver:
         prop = rest[len(name):].lstrip(".")
         target = self.pipeline.steps.get(name)
         if target is None:
-            self._err("R006", f"unknown step '{name}'", path, ref.offset, did_you_mean(name, self.pipeline.steps))
+            self.error("R006", f"unknown step '{name}'", path, ref.offset, did_you_mean(name, self.pipeline.steps))
             return None
         if name == step:
-            self._err("R007", f"step '{name}' refers to its own properties", path, ref.offset,
+            self.error("R007", f"step '{name}' refers to its own properties", path, ref.offset,
                       "a step's properties exist only after it has run")
             return None
         if prop.startswith(SDK_PROPERTIES):  # the SDK's step.properties.X: the same path
             prop, ref = prop[len(SDK_PROPERTIES):], Ref(ref.text, ref.offset + len(SDK_PROPERTIES))
         if not prop:
-            self._err("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset + len(name))
+            self.error("R008", f"'steps.{name}' needs a property, e.g. {_example(target.type)}", path, ref.offset + len(name))
             return None
         if (hint := step_files_hint(name, prop)) is not None:
-            self._err("R016", f"'{prop.partition('.')[0]}' is not a property of step '{name}'", path,
+            self.error("R016", f"'{prop.partition('.')[0]}' is not a property of step '{name}'", path,
                       ref.offset + len(name) + 1, hint)
             return None
         expr = self._property(target, prop, ref, path)
@@ -175,25 +172,25 @@ class Resolver:
                 self._prop_cache[f"{target.name}.{expr.path}"] = expr.type
             return expr
         if prop.startswith("outputs[") and (dotted := bracket_output(prop)) is not None:  # outputs['train']
-            self._err("R009", f"outputs are named with a dot, not {prop[len('outputs'):].split(']')[0]}]", path,
+            self.error("R009", f"outputs are named with a dot, not {prop[len('outputs'):].split(']')[0]}]", path,
                       off + len("outputs"), f"write steps.{target.name}.{dotted}")
             return None
         if prop.startswith("outputs.") or prop == "outputs":
             out = prop[len("outputs."):]
             declared = target.get("outputs") or {}
             if outputs is None:  # e.g. a training step: its artifact is an alias (model_data)
-                self._err("R010", f"{ttype} step '{target.name}' has no named outputs", path, off,
+                self.error("R010", f"{ttype} step '{target.name}' has no named outputs", path, off,
                           _alias_hint(target, kind))
                 return None
             if not out and outputs.declared:
-                self._err("R009", f"'steps.{target.name}.outputs' needs an output name", path, off,
+                self.error("R009", f"'steps.{target.name}.outputs' needs an output name", path, off,
                           "one of: " + ", ".join(f"steps.{target.name}.outputs.{o}" for o in declared)
                           if declared else "declare it under the step's `outputs:`")
                 return None
             if outputs is not None and not outputs.declared:
                 prop = outputs.path.format(name=out)
             elif out not in declared:
-                self._err("R009", f"step '{target.name}' has no output '{out}'", path, off + len("outputs."),
+                self.error("R009", f"step '{target.name}' has no output '{out}'", path, off + len("outputs."),
                           output_hint(target.name, out, declared) or did_you_mean(out, declared)
                           or "declare it under the step's `outputs:`")
                 return None
@@ -212,7 +209,7 @@ class Resolver:
                 hint = f"use steps.{target.name}.outputs.NAME"
             else:
                 hint = f"{ttype} steps have no properties to reference"
-            self._err("R010", f"cannot read '{prop}' from {ttype} step '{target.name}'", path, off, hint)
+            self.error("R010", f"cannot read '{prop}' from {ttype} step '{target.name}'", path, off, hint)
             return None
         from . import shapes
 
@@ -222,11 +219,11 @@ class Resolver:
                 return None
         leaf, issue = shapes.property_type(op, prop)
         if issue is not None:
-            self._err("R011", f"{issue.message}", path, off + _valid_prefix(op, prop), issue.hint)
+            self.error("R011", f"{issue.message}", path, off + _valid_prefix(op, prop), issue.hint)
             return None
         ptype = LEAF_TYPES.get(leaf)
         if ptype is None:
-            self._err("R012", f"'{prop}' of step '{target.name}' is a {leaf}, not a value", path, off,
+            self.error("R012", f"'{prop}' of step '{target.name}' is a {leaf}, not a value", path, off,
                       _members_hint(op, prop, leaf))
             return None
         self._prop_cache[f"{target.name}.{prop}"] = ptype
@@ -243,12 +240,12 @@ class Resolver:
         group = "name" if m.group("name") is not None else "name2"
         name, index = m.group(group), m.group("index")
         if name is not None and name not in declared:
-            self._err("R009", f"step '{target.name}' has no output '{name}'", path, off + m.start(group),
+            self.error("R009", f"step '{target.name}' has no output '{name}'", path, off + m.start(group),
                       did_you_mean(name, declared) or ("declared: " + ", ".join(declared) if declared
                                                        else "declare it under the step's `outputs:`"))
             return None
         if index is not None and int(index) >= len(declared):
-            self._err("R009", f"step '{target.name}' has {len(declared)} outputs; index {index} is out of range",
+            self.error("R009", f"step '{target.name}' has {len(declared)} outputs; index {index} is out of range",
                       path, off + m.start("index"),
                       "name it instead: " + ", ".join(f"steps.{target.name}.outputs.{o}" for o in declared)
                       if declared else "declare it under the step's `outputs:`")
