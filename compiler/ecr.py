@@ -44,14 +44,19 @@ def _endpoints() -> dict:
     return _CACHE["<endpoints>"]  # type: ignore[return-value]
 
 
+def _endpoints_key() -> str:
+    """What the disk memos are keyed by: botocore's endpoint data file, its size and mtime."""
+    source = _endpoints_path()
+    stat = os.stat(source)
+    return f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
+
+
 def hostname(region: str) -> str:
     """The ECR hostname for `region`, memoized on disk per botocore endpoint data file
     (parsing that 1.25 MB file costs ~16 ms on every compile otherwise)."""
     from .diskcache import cache_file, read_json, write_json
 
-    source = _endpoints_path()
-    stat = os.stat(source)
-    key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
+    key = _endpoints_key()
     path = cache_file("ecr-hostnames.json")
     memo = read_json(path)
     if not isinstance(memo, dict) or not all(isinstance(v, dict) for v in memo.values()):
@@ -69,9 +74,7 @@ def known_regions() -> frozenset:
     """Every region of every partition in botocore's endpoint data, memoized on disk per file."""
     from .diskcache import cache_file, read_json, write_json
 
-    source = _endpoints_path()
-    stat = os.stat(source)
-    key = f"{source}:{stat.st_size}:{int(stat.st_mtime)}"
+    key = _endpoints_key()
     path = cache_file("aws-regions.json")
     memo = read_json(path)
     if isinstance(memo, dict) and isinstance(memo.get(key), list):
