@@ -169,9 +169,9 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
         result.diagnostics = sort_diagnostics(located)
         return result
     result.document = rendered
-    definition, uploads, located = _semantic(rendered, base_dir, result)
-    if located:
-        result.diagnostics = sort_diagnostics(smap.locate(d) for d in located)
+    definition, uploads, found = _semantic(rendered, base_dir, result)
+    if any(d.severity != "warning" for d in found):  # the warnings are shown with the errors
+        result.diagnostics = sort_diagnostics(smap.locate(d) for d in found)
         return result
     from .emit import check_size, emit_json
 
@@ -180,7 +180,7 @@ def _compile_loaded(loaded, base_dir: Path, variables: dict, result: CompileResu
 
     text = emit_json(definition)
     reach_warnings = [d for d in check_reachability(result.pipeline, result.graph) if d.severity == "warning"]
-    warnings = check_size(text) + unused_parameters(result.pipeline, definition) + reach_warnings
+    warnings = check_size(text) + unused_parameters(result.pipeline, definition) + reach_warnings + found
     result.warnings = sort_diagnostics([*reuse_warnings, *(smap.locate(d) for d in warnings)])
     result.definition, result.definition_json, result.uploads = definition, text, uploads
     return result

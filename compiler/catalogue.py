@@ -143,6 +143,7 @@ CODES: tuple[Code, ...] = (
     _c("I001", ERROR, "a step needs an image (image:, or a framework and its version)"),
     _c("I002", ERROR, "the SDK's image registry has no such framework, version or region"),
     _c("I003", ERROR, "a framework training or tuning step without entry_point (the container runs a script)"),
+    _c("I004", WARNING, "a Graviton instance type runs another version of the framework than the one declared"),
     _c("J001", ERROR, "managed spot training without max_wait_seconds"),
     _c("J002", ERROR, "max_wait_seconds without managed spot training"),
     _c("J003", ERROR, "max_wait_seconds is less than max_runtime_seconds"),

@@ -129,8 +129,9 @@ def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False, files_rea
     graph, gdiags = build_graph(pipeline, resolver, docs)
     diags = without_echoes(resolver.diagnostics + ctx.diagnostics) + gdiags + literal_only_references(pipeline, resolver)
     diags += parameter_diagnostics(pipeline, docs, origins, reported=diags)
-    if diags:
+    if any(d.severity != "warning" for d in diags):
         return (None, [], graph, diags, origins) if with_origins else (None, [], graph, diags)
+    warnings = diags  # a renderer's warnings (e.g. J013, I004) go back with the definition
     for name, doc in docs.items():
         deps = _depends_on(pipeline.steps[name])
         if deps:
@@ -150,13 +151,14 @@ def render_pipeline(pipeline: Pipeline, *, with_origins: bool = False, files_rea
         "Steps": [to_json(docs[n]) for n in pipeline.steps if n not in nested],
     }
     uploads = sorted(ctx.uploads.values(), key=lambda u: u.s3_uri)
-    return (definition, uploads, graph, [], origins) if with_origins else (definition, uploads, graph, [])
+    return (definition, uploads, graph, warnings, origins) if with_origins else (definition, uploads, graph, warnings)
 
 
 def without_echoes(diags: list) -> list:
     """Drop request-shape findings on a YAML value that already has a more specific diagnostic
-    (at that path or inside it): the shape error is an echo of the same mistake."""
-    specific = [d.path for d in diags if d.code != SHAPE_CODE]
+    (at that path or inside it): the shape error is an echo of the same mistake. A warning there is not
+    the same mistake: the shape error stays."""
+    specific = [d.path for d in diags if d.code != SHAPE_CODE and d.severity != "warning"]
 
     def echoed(d) -> bool:
         n = len(d.path)

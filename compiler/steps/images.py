@@ -42,6 +42,7 @@ def image_uri(step, ctx, *, scope: str, framework_key: str = "framework", versio
     got = retrieve(ctx, framework, version, instance_type=instance, py_version=step.get("py_version"),
                    image_scope=scope, **extra)
     if not isinstance(got, images.ImageError):
+        _other_version_on_graviton(step, ctx, framework, version, got)
         return got, (framework_key,)
     key = version_key if version is not None and framework in images.frameworks() else framework_key
     ctx.error(step, (key,), "I002", got.message, got.hint)
@@ -64,3 +65,19 @@ def retrieve(ctx, framework: str, version=None, **kwargs):
     if isinstance(got, str) and not known:
         return Unresolved(f"{framework}:{version}" if version else framework)
     return got
+
+
+def _other_version_on_graviton(step, ctx, framework, version, uri) -> None:
+    """The SDK's registry maps every scikit-learn version to its one arm64 image (1.0-1) on Graviton
+    instances: the job then runs another scikit-learn than the YAML says. The URI is the SDK's (parity);
+    the difference is said where the instance type chose it."""
+    if not isinstance(uri, str) or not isinstance(version, str) or "-arm64" not in uri:
+        return
+    tag = uri.rsplit(":", 1)[-1]
+    if tag.startswith(version + "-"):
+        return
+    got = tag.split("-arm64", 1)[0]
+    ctx.warning(step, ("instance_type",), "I004",
+                f"{framework} {version} has no Graviton (arm64) image: on {step.get('instance_type')} the job runs "
+                f"the {got} image ({tag})",
+                f"use an x86 instance type for {framework} {version}, or framework_version: \"{got}\" to say what runs")

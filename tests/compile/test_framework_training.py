@@ -82,3 +82,34 @@ def test_framework_xgboost_without_a_script_is_the_builtin_algorithm():
                              "instance_type": "ml.m5.xlarge", "hyperparameters": {"num_round": 5},
                              "channels": {"train": "s3://b/train/"}}})
     assert result.ok, [d.render() for d in result.diagnostics]
+
+
+def test_a_renderers_warning_does_not_fail_the_compile():
+    """J013 (parameter servers on eight GPUs) is a warning: the definition is written and the warning kept."""
+    result = _compile({"T": {"type": "training", **TF, "instance_type": "ml.p3.16xlarge", "instance_count": 2,
+                             "distribution": "parameter_server"}})
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert [(w.code, w.path[-1]) for w in result.warnings if w.code != "M041"] == [("J013", "instance_type")]
+
+
+def test_another_scikit_learn_on_graviton_is_said():
+    def model(version):
+        return _compile({"M": {"type": "model", "framework": "sklearn", "framework_version": version,
+                               "entry_point": "train_sklearn.py", "source_dir": str(ROOT / "step_scripts"),
+                               "model_data": "s3://b/model.tar.gz", "instance_type": "ml.c7g.xlarge"}})
+
+    result = model("1.2-1")
+    assert result.ok, [d.render() for d in result.diagnostics]
+    image = result.definition["Steps"][0]["Arguments"]["PrimaryContainer"]["Image"]
+    assert image.endswith("sagemaker-scikit-learn:1.0-1-arm64-cpu-py3")  # the SDK's URI, kept for parity
+    [warning] = [w for w in result.warnings if w.code != "M041"]  # HEAD's parameters are unused here
+    assert warning.code == "I004" and "runs the 1.0-1 image" in warning.message
+    same = model("1.0-1")
+    assert same.ok and [w for w in same.warnings if w.code != "M041"] == []
+
+
+def test_a_warning_does_not_hide_a_shape_error_at_the_same_field():
+    """I004 and botocore's A001 (no Graviton processing instances) are both at instance_type: two findings."""
+    result = _compile({"P": {"type": "processing", "framework": "sklearn", "framework_version": "1.2-1",
+                             "instance_type": "ml.c7g.xlarge", "code": "step_scripts/preprocess.py"}})
+    assert sorted(d.code for d in result.diagnostics if d.code != "M041") == ["A001", "I004"]
