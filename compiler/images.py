@@ -185,7 +185,7 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
     registries = version_config["registries"]
     if region not in registries:
         close = _did_you_mean(region, list(registries))
-        raise _Fail(f"{framework} {version} has no image in region '{region}'",
+        raise _Fail(f"{_named(framework, version)} has no image in region '{region}'",
                     (close + " " if close else "") + "regions: " + ", ".join(registries))
     registry = registries[region]
     hostname = _ecr_hostname(region)
@@ -205,19 +205,24 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
     if _family(instance_type) == "p2" and (
             (framework == "pytorch" and _version_ge(version, "1.13"))
             or (framework == "tensorflow" and _version_ge(version, "2.12"))):
-        raise _Fail(f"P2 instances are deprecated for {framework} {version}",
+        raise _Fail(f"P2 instances are deprecated for {_named(framework, version)}",
                     "use a newer GPU family, e.g. ml.g5 or ml.p3")
 
     if (requested_container_version is not None and not version_config.get("container_version")
             and framework not in _CONTAINER_VERSION_SUFFIX and repo != f"{framework}-inference-graviton"
             and "neuron" not in repo):
-        raise _Fail(f"container_version '{requested_container_version}' is not supported for {framework} {version}",
+        raise _Fail(f"container_version '{requested_container_version}' is not supported for {_named(framework, version)}",
                     "its image tags carry no container version")
     tag = _image_tag(framework, final_scope, instance_type, processor, py_version,
                      container_version, inference_tool, tag_prefix, version, smdistributed)
     if tag:
         repo += ":" + tag
     return _ECR_URI_TEMPLATE.format(registry=registry, hostname=hostname, repository=repo)
+
+
+def _named(framework: str, version) -> str:
+    """"sklearn 1.2-1", or just "model-monitor" for an image without versions (no double space)."""
+    return f"{framework} {version}" if version else framework
 
 
 def _family(instance_type: str | None) -> str:
@@ -321,7 +326,7 @@ def _check_py_version(py_version, version_config, framework, version):
         return available[0]
     if py_version not in available:
         what = "needs a py_version" if py_version is None else f"has no py_version '{py_version}'"
-        raise _Fail(f"{framework} {version} {what}", "available: " + ", ".join(available))
+        raise _Fail(f"{_named(framework, version)} {what}", "available: " + ", ".join(available))
     return py_version
 
 
@@ -331,7 +336,7 @@ def _processor(instance_type, available, framework, version):
     if len(available) == 1 and not instance_type:
         return available[0]
     if not instance_type:
-        raise _Fail(f"{framework} {version} needs an instance type to choose among "
+        raise _Fail(f"{_named(framework, version)} needs an instance type to choose among "
                     + "/".join(available) + " images")
     if instance_type.startswith("local"):
         processor = "cpu" if instance_type == "local" else "gpu"
@@ -353,7 +358,7 @@ def _processor(instance_type, available, framework, version):
         else:
             processor = "cpu"
     if processor not in available:
-        raise _Fail(f"{framework} {version} has no {processor} image (for {instance_type})",
+        raise _Fail(f"{_named(framework, version)} has no {processor} image (for {instance_type})",
                     "available processors: " + ", ".join(available))
     return processor
 
@@ -373,7 +378,7 @@ def _image_tag(framework, final_scope, instance_type, processor, py_version,
         if family in _GRAVITON_FAMILIES or final_scope == _INFERENCE_GRAVITON:
             arm64 = _ARM64_TAGS[framework]
             if version not in arm64:
-                raise _Fail(f"{framework} {version} has no Graviton (arm64) image",
+                raise _Fail(f"{_named(framework, version)} has no Graviton (arm64) image",
                             "available: " + ", ".join(arm64))
             tag = arm64[version]
         else:

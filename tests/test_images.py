@@ -310,3 +310,8 @@ def test_does_not_import_sagemaker_and_timing():
     print(f"\nfresh process: import {result['import_ms']:.1f} ms, first retrieve "
           f"{result['first_ms']:.1f} ms, second retrieve (other framework) "
           f"{result['second_ms']:.1f} ms")
+
+
+def test_an_image_without_versions_is_named_without_a_gap():
+    err = images.retrieve("model-monitor", "xx-nowhere-1")
+    assert isinstance(err, images.ImageError) and err.message.startswith("model-monitor has no image in region")
