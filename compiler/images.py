@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .pkgdata import package_dir
 
-__all__ = ["ImageError", "retrieve", "frameworks", "versions", "sagemaker_sdk_version"]
+__all__ = ["ImageError", "retrieve", "frameworks", "versions", "sagemaker_sdk_version", "instance_family"]
 
 
 class ImageError(NamedTuple):
@@ -166,7 +166,7 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
     inference_tool = None
     config_name = framework
     if framework in _TRAINIUM_ALLOWED_FRAMEWORKS:
-        family = _family(instance_type)
+        family = instance_family(instance_type)
         if family.startswith("inf") or family.startswith("trn"):
             inference_tool = "neuron"
             config_name = f"{framework}-{inference_tool}"
@@ -202,7 +202,7 @@ def _retrieve(framework, region, version, instance_type, py_version, image_scope
     tag_prefix = version_config.get("tag_prefix", version)
     if repo == f"{framework}-inference-graviton":
         container_version = f"{container_version}-sagemaker"
-    if _family(instance_type) == "p2" and (
+    if instance_family(instance_type) == "p2" and (
             (framework == "pytorch" and _version_ge(version, "1.13"))
             or (framework == "tensorflow" and _version_ge(version, "2.12"))):
         raise _Fail(f"P2 instances are deprecated for {_named(framework, version)}",
@@ -225,7 +225,7 @@ def _named(framework: str, version) -> str:
     return f"{framework} {version}" if version else framework
 
 
-def _family(instance_type: str | None) -> str:
+def instance_family(instance_type: str | None) -> str:
     """``sagemaker.utils.get_instance_type_family``."""
     if isinstance(instance_type, str):
         match = re.match(r"^ml[\._]([a-z\d\-]+)\.?\w*$", instance_type)
@@ -235,7 +235,7 @@ def _family(instance_type: str | None) -> str:
 
 
 def _final_scope(framework, instance_type, image_scope):
-    if framework in _GRAVITON_FRAMEWORKS and _family(instance_type) in _GRAVITON_FAMILIES:
+    if framework in _GRAVITON_FRAMEWORKS and instance_family(instance_type) in _GRAVITON_FAMILIES:
         return _INFERENCE_GRAVITON
     if image_scope is None and framework in ("xgboost", "sklearn"):
         return "training"
@@ -247,7 +247,7 @@ def _check_instance_for_framework(framework, instance_type):
             and framework not in _TRAINIUM_ALLOWED_FRAMEWORKS:
         raise _Fail(f"{framework} has no images for Trainium instances ({instance_type})",
                     "Trainium instances support: pytorch")
-    if instance_type is not None and _family(instance_type) in _GRAVITON_FAMILIES \
+    if instance_type is not None and instance_family(instance_type) in _GRAVITON_FAMILIES \
             and framework not in _GRAVITON_FRAMEWORKS:
         raise _Fail(f"{framework} has no images for Graviton instances ({instance_type})",
                     "Graviton instances support: " + ", ".join(sorted(_GRAVITON_FRAMEWORKS)))
@@ -343,7 +343,7 @@ def _processor(instance_type, available, framework, version):
     elif instance_type.startswith("neuron"):
         processor = "neuron"
     else:
-        family = _family(instance_type)
+        family = instance_family(instance_type)
         if not family:
             raise _Fail(f"invalid SageMaker instance type '{instance_type}'",
                         "expected ml.<family>.<size>, e.g. ml.m5.large")
@@ -370,7 +370,7 @@ def _format_tag(tag_prefix, processor, py_version, container_version, inference_
 
 def _image_tag(framework, final_scope, instance_type, processor, py_version,
                container_version, inference_tool, tag_prefix, version, smdistributed=False):
-    family = _family(instance_type)
+    family = instance_family(instance_type)
     if framework in ("xgboost", "sklearn"):
         if family and final_scope == _INFERENCE_GRAVITON and family not in _GRAVITON_FAMILIES:
             raise _Fail(f"{instance_type} is not a Graviton instance type",

@@ -127,20 +127,14 @@ def _pytorchddp(d: dict, values: _Values) -> dict:
 
 
 def _mxnet(d: dict, values: _Values) -> dict:
-    """MXNet._configure_distribution (sagemaker/mxnet/estimator.py). The SDK drops custom_mpi_options given
-    without processes_per_host; mlpc passes them on (docs/sdk-parity.md)."""
-    out: dict = {}
-    if "parameter_server" in d:
-        out["sagemaker_parameter_server_enabled"] = True
-    if "mpi" in d:
-        out["sagemaker_mpi_enabled"] = True
-        processes = values.option(("mpi",), "processes_per_host", d["mpi"])
-        custom = values.option(("mpi",), "custom_mpi_options", d["mpi"])
-        if processes:
-            out["sagemaker_mpi_num_of_processes_per_host"] = processes
-            out["sagemaker_mpi_custom_mpi_options"] = "" if custom is None else custom
-        elif custom is not None:
-            out["sagemaker_mpi_custom_mpi_options"] = custom
+    """MXNet._configure_distribution (sagemaker/mxnet/estimator.py): parameter_server and mpi as the other
+    estimators write them, except that the default "" for custom MPI options comes only with
+    processes_per_host. (The SDK also drops custom_mpi_options given without processes_per_host; mlpc passes
+    them on: docs/sdk-parity.md.)"""
+    out = _framework(d, values)
+    options = d.get("mpi")
+    if options is not None and not options.get("processes_per_host") and options.get("custom_mpi_options") is None:
+        del out["sagemaker_mpi_custom_mpi_options"]
     return out
 
 

@@ -13,6 +13,7 @@ checks they still are.
 from __future__ import annotations
 
 from ..expressions import Expr
+from ..images import instance_family
 
 # framework -> the strategies its estimator takes (in the order the docs list them)
 BY_FRAMEWORK = {
@@ -146,13 +147,13 @@ def _versions(step, ctx, d: dict, framework: str) -> None:
 
 
 def _gpu(itype: str) -> bool:
-    family = itype.split(".")[1] if itype.count(".") >= 1 else ""
-    return family.startswith(("p", "g"))
+    """fw_utils._is_gpu_instance."""
+    return instance_family(itype).startswith(("p", "g"))
 
 
 def _trainium(itype: str) -> bool:
-    family = itype.split(".")[1] if itype.count(".") >= 1 else ""
-    return family.startswith("trn")
+    """fw_utils._is_trainium_instance."""
+    return instance_family(itype).startswith("trn")
 
 
 def _instances(step, ctx, d: dict) -> None:
@@ -172,8 +173,7 @@ def _instances(step, ctx, d: dict) -> None:
     elif ("smdistributed" in d or "pytorchddp" in d) and "p5.48xlarge" in itype and "torch_distributed" not in d:
         ctx.error(step, at, "J006", "smdistributed on ml.p5.48xlarge needs torch_distributed beside it",
                   "add torch_distributed to distribution (SMP v2), as the SDK requires")
-    if "parameter_server" in d and _gpu(itype) and itype.split(".")[1].startswith("p") \
-            and itype not in SINGLE_GPU_INSTANCE_TYPES:
+    if "parameter_server" in d and instance_family(itype).startswith("p") and itype not in SINGLE_GPU_INSTANCE_TYPES:
         ctx.warning(step, at, "J013", f"parameter_server runs one worker per host: {itype}'s other GPUs stay idle",
                   "use mpi (Horovod) or multi_worker_mirrored_strategy to use every GPU")
 

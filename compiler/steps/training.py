@@ -144,14 +144,12 @@ def job_definition(step, ctx, origins: dict, *, hp_key: str = "HyperParameters")
     if chans:
         args["InputDataConfig"] = chans
     hps = hyperparameters(step, ctx, script_mode)
-    hps.update(distribution_hyperparameters(step, ctx))
-    hps.update(model_dir_hyperparameters(step, ctx, out_path))
-    for key in hps:
-        if key.startswith(("sagemaker_", "mp_parameters")) and step.get("distribution") is not None \
-                and key not in ("sagemaker_program", "sagemaker_submit_directory", "sagemaker_container_log_level",
-                                "sagemaker_region"):
-            origins[(hp_key, key)] = ("distribution",)
-    if "model_dir" in hps and step.get("model_dir") is not None:
+    distributed = distribution_hyperparameters(step, ctx)
+    hps.update(distributed)
+    origins.update({(hp_key, key): ("distribution",) for key in distributed})
+    model_dir = model_dir_hyperparameters(step, ctx, out_path)
+    hps.update(model_dir)
+    if model_dir and step.get("model_dir") is not None:
         origins[(hp_key, "model_dir")] = ("model_dir",)
     if hps:
         args[hp_key] = hps

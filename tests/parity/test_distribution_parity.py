@@ -94,13 +94,18 @@ def _sdk_refuses(session, framework, version, py, instance_type, distribution) -
     return None
 
 
-def _mlpc_codes(framework, version, py, instance_type, distribution) -> list[str]:
+def _compile_step(framework, version, py, instance_type, distribution):
+    """One two-instance script-mode training step with this distribution, compiled."""
     doc = {"pipeline": {"name": "p", "role": "arn:aws:iam::123456789012:role/R", "bucket": "b"},
            "steps": {"T": {"type": "training", "framework": framework, "framework_version": version,
                            "py_version": py, "entry_point": "train_sklearn.py",
                            "source_dir": str(ROOT / "step_scripts"), "instance_type": instance_type,
                            "instance_count": 2, "distribution": distribution}}}
-    result = compile_text(yaml.safe_dump(doc, sort_keys=False), base_dir=ROOT)
+    return compile_text(yaml.safe_dump(doc, sort_keys=False), base_dir=ROOT)
+
+
+def _mlpc_codes(framework, version, py, instance_type, distribution) -> list[str]:
+    result = _compile_step(framework, version, py, instance_type, distribution)
     return [d.code for d in result.diagnostics if d.severity != "warning"]
 
 
@@ -160,12 +165,7 @@ SUFFIX_CASES = [("tensorflow", "2.3.1", "py37", "ml.p3.16xlarge"), ("pytorch", "
 
 
 def _training_image(framework, version, py, instance_type, distribution):
-    doc = {"pipeline": {"name": "p", "role": "arn:aws:iam::123456789012:role/R", "bucket": "b"},
-           "steps": {"T": {"type": "training", "framework": framework, "framework_version": version,
-                           "py_version": py, "entry_point": "train_sklearn.py",
-                           "source_dir": str(ROOT / "step_scripts"), "instance_type": instance_type,
-                           "instance_count": 2, "distribution": distribution}}}
-    result = compile_text(yaml.safe_dump(doc, sort_keys=False), base_dir=ROOT)
+    result = _compile_step(framework, version, py, instance_type, distribution)
     images = [d for d in result.diagnostics if d.code == "I002"]
     if images:
         return None
